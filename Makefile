@@ -1,0 +1,48 @@
+# Two commands for a fresh machine with Python 3.10+:  `make lab`  and  `make test`.
+# Both use the same virtual environment, .venv, with the versions pinned in requirements/lock.txt.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+.PHONY: lab test lint format unit notebooks browser execute lock clean help
+
+help:
+	@echo "make lab        create .venv if needed, install, open JupyterLab on the course"
+	@echo "make test       lint + unit tests + every notebook through nbval + browser tests"
+	@echo "make execute    re-run every notebook, keep only the checked cells' text outputs"
+	@echo "make format     apply ruff's formatting and safe fixes"
+	@echo "make lock       re-pin requirements/lock.txt (needs network access to PyPI)"
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, found " + sys.version.split()[0] + ": set PYTHON=/path/to/python3.x")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[test]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) notebooks/00_start_here.ipynb
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check convhelpers tests benchmarks notebooks data tools
+	$(BIN)/ruff format --check convhelpers tests benchmarks notebooks data tools
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix convhelpers tests benchmarks notebooks data tools
+	$(BIN)/ruff format convhelpers tests benchmarks notebooks data tools
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra test --universal --python-version 3.10 -o requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info

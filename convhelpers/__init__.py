@@ -1,0 +1,66 @@
+"""convhelpers: the small package every notebook of the convolution course imports.
+
+    import convhelpers as ch
+    X, y = ch.load_digits()            # uint8 (10000, 28, 28), int64 (10000,)
+    ch.conv2d(X[0], ch.get_kernel("sobel x"))
+
+Importing it changes nothing global: no seeds, no matplotlib settings.
+"""
+
+from .checks import call_learner, check_array, check_center_pixel, check_class_counts, report
+from .conv import KERNELS, conv2d, conv2d_naive, get_kernel, output_size, sliding_windows
+from .data import DIGITS_PATH, load_digits, load_idx, load_photo, train_test_split
+from .images import permute_pixels, shift, to_float
+from .losses import softmax, softmax_cross_entropy
+from .plotting import show_gallery, show_image, show_values
+from .render import colorize, html_grid, outline, png_bytes, upscale
+from .setup_check import environment_report, slider_check
+
+# --- 01-03: pixels, permutation, translation (imports) ---
+# --- 04: sliding-kernel convolution (imports) ---
+# --- 05-06: neural networks (imports) ---
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # data
+    "DIGITS_PATH",
+    "load_digits",
+    "load_idx",
+    "load_photo",
+    "train_test_split",
+    # convolution
+    "KERNELS",
+    "conv2d",
+    "conv2d_naive",
+    "get_kernel",
+    "output_size",
+    "sliding_windows",
+    # images
+    "permute_pixels",
+    "shift",
+    "to_float",
+    # classifiers' loss
+    "softmax",
+    "softmax_cross_entropy",
+    # figures and fast widget pictures
+    "show_gallery",
+    "show_image",
+    "show_values",
+    "colorize",
+    "html_grid",
+    "outline",
+    "png_bytes",
+    "upscale",
+    # exercises and set-up
+    "call_learner",
+    "check_array",
+    "check_center_pixel",
+    "check_class_counts",
+    "report",
+    "environment_report",
+    "slider_check",
+    # --- 01-03: pixels, permutation, translation ---
+    # --- 04: sliding-kernel convolution ---
+    # --- 05-06: neural networks ---
+]

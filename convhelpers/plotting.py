@@ -1,0 +1,91 @@
+"""Labelled matplotlib figures of images and grids. Every function takes ``ax=None``."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._validate import as_numeric_array
+
+__all__ = ["show_gallery", "show_image", "show_values"]
+
+
+def _range(image, vmin, vmax):
+    """Default colour range: 0-255 for uint8, else the data's own range."""
+    if image.dtype == np.uint8:
+        return (0 if vmin is None else vmin), (255 if vmax is None else vmax)
+    return vmin, vmax
+
+
+def show_image(
+    image,
+    ax=None,
+    *,
+    title: str | None = None,
+    cmap: str = "gray",
+    vmin=None,
+    vmax=None,
+    colorbar: bool = True,
+):
+    """Show a 2-D grid (H, W) or an RGB image (H, W, 3) with labelled axes; return the Axes.
+
+    The title gives the shape and dtype; grayscale images get a colour bar.
+    """
+    image = as_numeric_array(image, "image")
+    if image.ndim not in (2, 3):
+        raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {image.shape}")
+    ax = plt.gca() if ax is None else ax
+    vmin, vmax = _range(image, vmin, vmax)
+    shown = ax.imshow(image, cmap=cmap if image.ndim == 2 else None, vmin=vmin, vmax=vmax)
+    label = f"shape {image.shape}, {image.dtype}"
+    ax.set_title(f"{title}\n{label}" if title else label)
+    ax.set_xlabel("column (pixels)")
+    ax.set_ylabel("row (pixels)")
+    if colorbar and image.ndim == 2:
+        ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label="pixel value")
+    return ax
+
+
+def show_values(image, ax=None, *, fmt: str = "{:.0f}", title: str | None = None, fontsize=None):
+    """Show a small grid (H, W) enlarged, with every pixel's value written on it; return the Axes.
+
+    Dark text sits on light pixels and light text on dark ones.
+    """
+    image = as_numeric_array(image, "image", ndim=2)
+    ax = show_image(image, ax, title=title)
+    vmin, vmax = ax.images[0].get_clim()
+    middle = (vmin + vmax) / 2
+    size = fontsize or max(4, min(12, 160 / max(image.shape)))
+    for (r, c), v in np.ndenumerate(image):
+        ax.text(
+            c,
+            r,
+            fmt.format(v),
+            ha="center",
+            va="center",
+            fontsize=size,
+            color="black" if v > middle else "white",
+        )
+    return ax
+
+
+def show_gallery(images, labels=None, *, ncols: int = 10, title: str | None = None, size=1.2):
+    """A grid of small images (N, H, W) with optional labels (N,); return the Figure."""
+    images = as_numeric_array(images, "images", ndim=3)
+    n = len(images)
+    nrows = -(-n // ncols)  # ceiling division
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, size * nrows + 0.4), squeeze=False
+    )
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k >= n:
+            ax.axis("off")
+            continue
+        vmin, vmax = _range(images, None, None)
+        ax.imshow(images[k], cmap="gray", vmin=vmin, vmax=vmax)
+        if labels is not None:
+            ax.set_title(str(labels[k]), fontsize=9, pad=2)
+    if title:
+        fig.suptitle(f"{title} ({n} images of {images.shape[1]}×{images.shape[2]} pixels)")
+    fig.tight_layout()
+    return fig
