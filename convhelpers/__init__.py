@@ -19,6 +19,36 @@ from .setup_check import environment_report, slider_check
 # --- 01-03: pixels, permutation, translation (imports) ---
 # --- 04: sliding-kernel convolution (imports) ---
 # --- 05-06: neural networks (imports) ---
+# isort: split
+from .models import (
+    Conv2D,
+    Dense,
+    Flatten,
+    GlobalAvgPool,
+    MaxPool2D,
+    ReLU,
+    Sequential,
+    cnn_global_pool,
+    mlp,
+    small_cnn,
+)
+from .nn import (
+    conv_backward,
+    conv_backward_naive,
+    conv_forward,
+    conv_forward_naive,
+    dense_backward,
+    dense_forward,
+    flatten_backward,
+    flatten_forward,
+    global_avg_pool_backward,
+    global_avg_pool_forward,
+    maxpool_backward,
+    maxpool_forward,
+    relu_backward,
+    relu_forward,
+)
+from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check
 
 __version__ = "0.1.0"
 
@@ -63,4 +93,34 @@ __all__ = [
     # --- 01-03: pixels, permutation, translation ---
     # --- 04: sliding-kernel convolution ---
     # --- 05-06: neural networks ---
+    "conv_forward",
+    "conv_backward",
+    "conv_forward_naive",
+    "conv_backward_naive",
+    "relu_forward",
+    "relu_backward",
+    "maxpool_forward",
+    "maxpool_backward",
+    "global_avg_pool_forward",
+    "global_avg_pool_backward",
+    "flatten_forward",
+    "flatten_backward",
+    "dense_forward",
+    "dense_backward",
+    "Conv2D",
+    "ReLU",
+    "MaxPool2D",
+    "GlobalAvgPool",
+    "Flatten",
+    "Dense",
+    "Sequential",
+    "small_cnn",
+    "mlp",
+    "cnn_global_pool",
+    "SGD",
+    "Adam",
+    "fit",
+    "LiveCurves",
+    "gradient_check",
+    "accuracy",
 ]

@@ -1,0 +1,304 @@
+"""Layers as objects, stacked into a model: the networks notebooks 05 and 06 train.
+
+Each layer wraps the functions of :mod:`convhelpers.nn`: ``forward(x)`` keeps
+the cache, ``backward(dout)`` fills ``grads`` (same keys as ``params``) and
+returns the gradient for the layer below. ``Sequential`` runs them in order.
+
+    model = small_cnn(seed=0)
+    scores = model.forward(x)                 # (N, 1, 28, 28) float32 -> (N, 10)
+    loss, dscores = softmax_cross_entropy(scores, y)
+    model.backward(dscores)                   # every layer's .grads is now set
+"""
+
+import numpy as np
+
+from . import nn
+from ._validate import as_numeric_array
+from .images import to_float
+
+__all__ = [
+    "Conv2D",
+    "Dense",
+    "Flatten",
+    "GlobalAvgPool",
+    "MaxPool2D",
+    "ReLU",
+    "Sequential",
+    "cnn_global_pool",
+    "mlp",
+    "small_cnn",
+]
+
+
+def _he(rng, shape, fan_in) -> np.ndarray:
+    """He initialisation: normal with standard deviation sqrt(2 / fan_in), float32."""
+    return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+
+
+class Layer:
+    """A layer: ``forward(x)``, ``backward(dout)``, and ``params``/``grads`` dicts of arrays."""
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.cache = None
+
+    def output_shape(self, shape: tuple) -> tuple:
+        """The shape of one example's output for an input of ``shape`` (no batch axis)."""
+        return shape
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Conv2D(Layer):
+    """``out_channels`` filters of size kernel_size x kernel_size over ``in_channels``.
+
+    (N, in_channels, H, W) -> (N, out_channels, Ho, Wo); params "w"
+    (out_channels, in_channels, k, k) with He initialisation and "b" (out_channels,) zeros.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, *, padding=0, stride=1, rng=None):
+        super().__init__()
+        rng = np.random.default_rng(rng)
+        self.stride, self.padding = stride, padding
+        shape = (out_channels, in_channels, kernel_size, kernel_size)
+        self.params["w"] = _he(rng, shape, fan_in=in_channels * kernel_size**2)
+        self.params["b"] = np.zeros(out_channels, dtype=np.float32)
+
+    def forward(self, x):
+        out, self.cache = nn.conv_forward(
+            x, self.params["w"], self.params["b"], stride=self.stride, padding=self.padding
+        )
+        return out
+
+    def backward(self, dout, input_grad=True):
+        dx, self.grads["w"], self.grads["b"] = nn.conv_backward(
+            dout, self.cache, input_grad=input_grad
+        )
+        return dx
+
+    def output_shape(self, shape):
+        f, _, k, _ = self.params["w"].shape
+        h, w = ((n + 2 * self.padding - k) // self.stride + 1 for n in shape[1:])
+        return (f, h, w)
+
+    def __repr__(self):
+        f, c, k, _ = self.params["w"].shape
+        return f"Conv2D({c}→{f}, {k}×{k}, padding={self.padding})"
+
+
+class ReLU(Layer):
+    """max(x, 0) element-wise; no parameters."""
+
+    def forward(self, x):
+        out, self.cache = nn.relu_forward(x)
+        return out
+
+    def backward(self, dout, input_grad=True):
+        return nn.relu_backward(dout, self.cache)
+
+
+class MaxPool2D(Layer):
+    """2x2 max-pooling, stride 2: (N, C, H, W) -> (N, C, H//2, W//2); no parameters."""
+
+    def forward(self, x):
+        out, self.cache = nn.maxpool_forward(x)
+        return out
+
+    def backward(self, dout, input_grad=True):
+        return nn.maxpool_backward(dout, self.cache)
+
+    def output_shape(self, shape):
+        return (shape[0], shape[1] // 2, shape[2] // 2)
+
+
+class GlobalAvgPool(Layer):
+    """The mean of each channel over all positions: (N, C, H, W) -> (N, C); no parameters."""
+
+    def forward(self, x):
+        out, self.cache = nn.global_avg_pool_forward(x)
+        return out
+
+    def backward(self, dout, input_grad=True):
+        return nn.global_avg_pool_backward(dout, self.cache)
+
+    def output_shape(self, shape):
+        return shape[:1]
+
+
+class Flatten(Layer):
+    """(N, C, H, W) -> (N, C*H*W); no parameters."""
+
+    def forward(self, x):
+        out, self.cache = nn.flatten_forward(x)
+        return out
+
+    def backward(self, dout, input_grad=True):
+        return nn.flatten_backward(dout, self.cache)
+
+    def output_shape(self, shape):
+        return (int(np.prod(shape)),)
+
+
+class Dense(Layer):
+    """Fully connected: (N, in_features) -> (N, out_features).
+
+    params "w" (in_features, out_features) with He initialisation, "b" (out_features,) zeros.
+    """
+
+    def __init__(self, in_features, out_features, *, rng=None):
+        super().__init__()
+        rng = np.random.default_rng(rng)
+        self.params["w"] = _he(rng, (in_features, out_features), fan_in=in_features)
+        self.params["b"] = np.zeros(out_features, dtype=np.float32)
+
+    def forward(self, x):
+        out, self.cache = nn.dense_forward(x, self.params["w"], self.params["b"])
+        return out
+
+    def backward(self, dout, input_grad=True):
+        dx, self.grads["w"], self.grads["b"] = nn.dense_backward(dout, self.cache)
+        return dx
+
+    def output_shape(self, shape):
+        return (self.params["w"].shape[1],)
+
+    def __repr__(self):
+        d, m = self.params["w"].shape
+        return f"Dense({d}→{m})"
+
+
+class Sequential:
+    """Layers applied one after the other; the last one gives the class scores.
+
+    input_shape: one example's (C, H, W); None for H or W accepts any size.
+    """
+
+    def __init__(self, *layers: Layer, input_shape: tuple = (1, 28, 28)):
+        self.layers = list(layers)
+        self.input_shape = tuple(input_shape)
+
+    def _as_input(self, X) -> np.ndarray:
+        """X (N, H, W) or (N, C, H, W), uint8 or float -> float32 (N, C, H, W)."""
+        c, h, w = self.input_shape
+        expected = f"(N, {h or 'H'}, {w or 'W'}) or (N, {c}, {h or 'H'}, {w or 'W'})"
+        X = np.asarray(X)
+        if X.ndim == 3 and c == 1:
+            X = X[:, None]  # add the channel axis
+        ok = X.ndim == 4 and X.shape[1] == c and X.shape[0] > 0
+        ok = ok and all(n is None or m == n for m, n in zip(X.shape[2:], (h, w), strict=True))
+        if not ok:
+            raise ValueError(f"X must have shape {expected}, got {np.shape(X)}")
+        if X.dtype == np.float32:
+            return X
+        return to_float(X)
+
+    def forward(self, X) -> np.ndarray:
+        """Scores of a batch, keeping every layer's cache for backward: X -> (N, 10)."""
+        x = self._as_input(X)
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dscores, *, input_grad: bool = False):
+        """Back-propagate dscores (N, 10); fills every layer's ``grads``.
+
+        Returns the gradient with respect to the input images (N, C, H, W) when
+        input_grad=True, else None (the first layer then skips computing it).
+        """
+        grad = dscores
+        for i in range(len(self.layers) - 1, -1, -1):
+            grad = self.layers[i].backward(grad, input_grad=input_grad or i > 0)
+        return grad
+
+    def scores(self, X, *, batch_size: int = 500) -> np.ndarray:
+        """Class scores: images (N, 28, 28) or (N, C, H, W), uint8 or float -> (N, 10) float32."""
+        X = as_numeric_array(X, "X")
+        parts = [self.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+        return np.concatenate(parts).astype(np.float32, copy=False)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted classes: images (N, 28, 28) or (N, C, H, W) -> (N,) int64."""
+        return self.scores(X).argmax(axis=1).astype(np.int64)
+
+    def activations(self, X) -> list[np.ndarray]:
+        """Every layer's output for images X: a list with one (N, ...) array per layer."""
+        x = self._as_input(as_numeric_array(X, "X"))
+        outputs = []
+        for layer in self.layers:
+            x = layer.forward(x)
+            outputs.append(x)
+        return outputs
+
+    def num_params(self) -> int:
+        """How many numbers training adjusts (all weights and biases)."""
+        return sum(p.size for layer in self.layers for p in layer.params.values())
+
+    def summary(self) -> str:
+        """A table: each layer, its output shape for one example, its number of parameters."""
+        shape = self.input_shape
+        lines = [f"{'layer':<32}{'output shape':<18}{'parameters':>10}"]
+        lines.append(f"{'input':<32}{str(shape):<18}{0:>10,}")
+        for layer in self.layers:
+            shape = layer.output_shape(shape)
+            n = sum(p.size for p in layer.params.values())
+            lines.append(f"{layer!r:<32}{str(shape):<18}{n:>10,}")
+        lines.append(f"{'total':<50}{self.num_params():>10,}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return "Sequential(" + ", ".join(map(repr, self.layers)) + ")"
+
+
+def small_cnn(seed: int = 0) -> Sequential:
+    """The CNN notebook 05 trains: (N, 28, 28) digits -> (N, 10) scores.
+
+    conv 3x3 (1→16, padding 1) → max-pool → ReLU → conv 3x3 (16→32, padding 1)
+    → max-pool → ReLU → flatten → dense (32·7·7 → 10). ReLU comes after the
+    pooling: max-pooling and ReLU commute, and ReLU is then 4× cheaper.
+    """
+    rng = np.random.default_rng(seed)
+    return Sequential(
+        Conv2D(1, 16, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Conv2D(16, 32, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Flatten(),
+        Dense(32 * 7 * 7, 10, rng=rng),
+    )
+
+
+def mlp(seed: int = 0, hidden: int = 128) -> Sequential:
+    """A multi-layer perceptron on the flattened pixels: (N, 28, 28) -> (N, 10).
+
+    flatten (784) → dense (784 → hidden) → ReLU → dense (hidden → 10).
+    """
+    rng = np.random.default_rng(seed)
+    return Sequential(Flatten(), Dense(784, hidden, rng=rng), ReLU(), Dense(hidden, 10, rng=rng))
+
+
+def cnn_global_pool(seed: int = 0) -> Sequential:
+    """A CNN whose head averages each channel over the whole image: any size (N, H, W) -> (N, 10).
+
+    conv 3x3 (1→16) → max-pool → ReLU → conv 3x3 (16→32) → max-pool → ReLU →
+    conv 3x3 (32→64) → ReLU → global average pool → dense (64 → 10); every
+    conv has padding 1. No layer depends on where a feature is, so inputs
+    larger than 28x28 (e.g. (N, 48, 48)) work too.
+    """
+    rng = np.random.default_rng(seed)
+    return Sequential(
+        Conv2D(1, 16, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Conv2D(16, 32, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Conv2D(32, 64, 3, padding=1, rng=rng),
+        ReLU(),
+        GlobalAvgPool(),
+        Dense(64, 10, rng=rng),
+        input_shape=(1, None, None),
+    )

@@ -1,0 +1,266 @@
+"""Neural-network layers as plain functions, each with a forward and a backward pass.
+
+The CS231n shape: ``forward(inputs...) -> (out, cache)`` keeps what the backward
+pass will need in ``cache``; ``backward(dout, cache)`` turns the gradient of the
+loss with respect to ``out`` into gradients with respect to the inputs and the
+parameters. Images are batches of shape (N, C, H, W): N images, C channels.
+
+The convolution comes twice: ``conv_forward_naive``/``conv_backward_naive`` are
+loops to read, ``conv_forward``/``conv_backward`` are the same maths as one
+matrix product ("im2col") and run thousands of times faster. The loss is
+:func:`convhelpers.softmax_cross_entropy`.
+
+Every function keeps the dtype of its inputs: float32 for training, float64 for
+gradient checks.
+"""
+
+import numpy as np
+
+from ._validate import as_int
+from .conv import output_size, sliding_windows
+
+__all__ = [
+    "conv_backward",
+    "conv_backward_naive",
+    "conv_forward",
+    "conv_forward_naive",
+    "dense_backward",
+    "dense_forward",
+    "flatten_backward",
+    "flatten_forward",
+    "global_avg_pool_backward",
+    "global_avg_pool_forward",
+    "maxpool_backward",
+    "maxpool_forward",
+    "relu_backward",
+    "relu_forward",
+]
+
+
+def _as_batch(x, name: str, ndim: int) -> np.ndarray:
+    """x as a float array with ndim dimensions (cheap checks only: this is the hot path)."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{name} must be a float array, got dtype {x.dtype} (use ch.to_float)")
+    if x.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {x.shape}")
+    return x
+
+
+def _conv_args(x, w, b, stride, padding):
+    """Validate conv_forward's arguments; return them with the output size (Ho, Wo)."""
+    x = _as_batch(x, "x", 4)
+    w = _as_batch(w, "w", 4)
+    b = _as_batch(b, "b", 1)
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"w has {w.shape[1]} input channels but x has {x.shape[1]} "
+            f"(x: (N, C, H, W) = {x.shape}, w: (F, C, kh, kw) = {w.shape})"
+        )
+    if b.shape != (w.shape[0],):
+        raise ValueError(f"b must have shape ({w.shape[0]},) (one per filter), got {b.shape}")
+    stride = as_int(stride, "stride", 1)
+    padding = as_int(padding, "padding", 0)
+    out_h = output_size(x.shape[2], w.shape[2], stride=stride, padding=padding)
+    out_w = output_size(x.shape[3], w.shape[3], stride=stride, padding=padding)
+    return x, w, b, stride, padding, out_h, out_w
+
+
+def _pad(x: np.ndarray, padding: int) -> np.ndarray:
+    """Zeros around the last two axes: (N, C, H, W) -> (N, C, H + 2p, W + 2p)."""
+    if padding == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+
+
+# --- convolution, the readable version ---------------------------------------
+
+
+def conv_forward_naive(x, w, b, *, stride: int = 1, padding: int = 0):
+    """Convolution layer with loops: x (N, C, H, W), w (F, C, kh, kw), b (F,) -> (out, cache).
+
+    out: (N, F, Ho, Wo) with Ho = (H + 2*padding - kh) // stride + 1 (Wo alike).
+    Output channel f is the sum over input channels of each channel's 2-D
+    cross-correlation with its own kh x kw slice w[f, c], plus the bias b[f].
+    """
+    x, w, b, stride, padding, out_h, out_w = _conv_args(x, w, b, stride, padding)
+    n_images, n_filters = x.shape[0], w.shape[0]
+    kh, kw = w.shape[2:]
+    xp = _pad(x, padding)
+    out = np.zeros((n_images, n_filters, out_h, out_w), dtype=np.result_type(x, w))
+    for n in range(n_images):
+        for f in range(n_filters):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride, j * stride
+                    patch = xp[n, :, top : top + kh, left : left + kw]  # (C, kh, kw)
+                    out[n, f, i, j] = np.sum(patch * w[f]) + b[f]
+    return out, (x, w, b, stride, padding)
+
+
+def conv_backward_naive(dout, cache):
+    """Gradients of the loop convolution: dout (N, F, Ho, Wo) -> (dx, dw, db).
+
+    dx: (N, C, H, W), dw: (F, C, kh, kw), db: (F,). Each output value
+    out[n, f, i, j] touched one patch, so it sends dout[n, f, i, j] * w[f] back
+    to that patch of x, and dout[n, f, i, j] * patch to w[f].
+    """
+    x, w, b, stride, padding = cache
+    dout = _as_batch(dout, "dout", 4)
+    kh, kw = w.shape[2:]
+    xp = _pad(x, padding)
+    dxp = np.zeros_like(xp, dtype=np.result_type(x, w))
+    dw = np.zeros_like(w)
+    for n in range(dout.shape[0]):
+        for f in range(dout.shape[1]):
+            for i in range(dout.shape[2]):
+                for j in range(dout.shape[3]):
+                    top, left = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dxp[n, :, top : top + kh, left : left + kw] += g * w[f]
+                    dw[f] += g * xp[n, :, top : top + kh, left : left + kw]
+    db = dout.sum(axis=(0, 2, 3)).astype(b.dtype)
+    dx = dxp[:, :, padding : padding + x.shape[2], padding : padding + x.shape[3]]
+    return dx, dw, db
+
+
+# --- convolution, the fast version -------------------------------------------
+
+
+def conv_forward(x, w, b, *, stride: int = 1, padding: int = 0):
+    """Convolution layer as one matrix product: the same result as conv_forward_naive.
+
+    x (N, C, H, W), w (F, C, kh, kw), b (F,) -> (out, cache), out (N, F, Ho, Wo).
+    "im2col": lay every kh x kw patch of every channel out as one row of a
+    matrix, then multiply by the filters.
+    """
+    x, w, b, stride, padding, out_h, out_w = _conv_args(x, w, b, stride, padding)
+    n_images, channels = x.shape[:2]
+    n_filters, _, kh, kw = w.shape
+    windows = sliding_windows(_pad(x, padding), kh, kw, stride)  # (N, C, Ho, Wo, kh, kw), a view
+    # The copy: one row per output position, one column per (channel, kernel row, kernel column).
+    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n_images * out_h * out_w, -1)
+    out = cols @ w.reshape(n_filters, -1).T + b  # (N*Ho*Wo, F)
+    # (N, Ho, Wo, F) in memory, seen as (N, F, Ho, Wo): no copy needed.
+    out = out.reshape(n_images, out_h, out_w, n_filters).transpose(0, 3, 1, 2)
+    return out, (x.shape, cols, w, stride, padding)
+
+
+def conv_backward(dout, cache, *, input_grad: bool = True):
+    """Gradients of conv_forward: dout (N, F, Ho, Wo) -> (dx, dw, db).
+
+    dx: (N, C, H, W) (None when input_grad=False, e.g. for the images
+    themselves), dw: (F, C, kh, kw), db: (F,).
+    """
+    x_shape, cols, w, stride, padding = cache
+    dout = _as_batch(dout, "dout", 4)
+    n_images, n_filters, out_h, out_w = dout.shape
+    d2 = dout.transpose(0, 2, 3, 1).reshape(-1, n_filters)  # (N*Ho*Wo, F), rows as in cols
+    dw = (d2.T @ cols).reshape(w.shape)
+    db = d2.sum(axis=0)
+    if not input_grad:
+        return None, dw, db
+    dcols = d2 @ w.reshape(n_filters, -1)  # (N*Ho*Wo, C*kh*kw): the gradient of every patch
+    channels, kh, kw = w.shape[1:]
+    dcols = dcols.reshape(n_images, out_h, out_w, channels, kh, kw)
+    # "col2im": patches overlap, so add each kernel offset's share into place (kh*kw adds).
+    _, _, height, width = x_shape
+    dxp = np.zeros((n_images, channels, height + 2 * padding, width + 2 * padding), dcols.dtype)
+    rows, columns = stride * out_h, stride * out_w
+    for a in range(kh):
+        for c in range(kw):
+            dxp[:, :, a : a + rows : stride, c : c + columns : stride] += dcols[
+                :, :, :, :, a, c
+            ].transpose(0, 3, 1, 2)
+    return dxp[:, :, padding : padding + height, padding : padding + width], dw, db
+
+
+# --- element-wise and pooling layers -----------------------------------------
+
+
+def relu_forward(x):
+    """ReLU, max(x, 0) element-wise: x (any shape) -> (out, cache), out the same shape."""
+    x = np.asarray(x)
+    out = np.maximum(x, 0)
+    return out, out
+
+
+def relu_backward(dout, cache):
+    """Gradient of ReLU: dout passes where the output was positive, 0 elsewhere."""
+    return dout * (cache > 0)
+
+
+def _quarters(x):
+    """The four strided sub-grids of a 2x2 pooling: x (N, C, H, W) -> 4 views (N, C, H//2, W//2)."""
+    h, w = x.shape[2] // 2 * 2, x.shape[3] // 2 * 2  # an odd last row/column is dropped
+    return [x[:, :, i:h:2, j:w:2] for i in (0, 1) for j in (0, 1)]
+
+
+def maxpool_forward(x):
+    """2x2 max-pooling with stride 2: x (N, C, H, W) -> (out (N, C, H//2, W//2), cache).
+
+    Computed as the element-wise maximum of the four strided sub-grids
+    x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2], x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2].
+    """
+    x = _as_batch(x, "x", 4)
+    a, b, c, d = _quarters(x)
+    out = np.maximum(np.maximum(a, b), np.maximum(c, d))
+    return out, (x, out)
+
+
+def maxpool_backward(dout, cache):
+    """Gradient of max-pooling: each dout value goes to the input that was the maximum.
+
+    dout (N, C, H//2, W//2) -> dx (N, C, H, W). On a tie the first of the four
+    sub-grids (reading order) gets the gradient, so it is never counted twice.
+    """
+    x, out = cache
+    dx = np.zeros(x.shape, dtype=np.result_type(dout, x))
+    unclaimed = np.ones(out.shape, dtype=bool)  # (N, C, H//2, W//2)
+    for sub_x, sub_dx in zip(_quarters(x), _quarters(dx), strict=True):
+        is_max = (sub_x == out) & unclaimed
+        sub_dx[...] = dout * is_max
+        unclaimed &= ~is_max
+    return dx
+
+
+def global_avg_pool_forward(x):
+    """Average each channel over all positions: x (N, C, H, W) -> (out (N, C), cache).
+
+    Where a feature appears no longer matters: the layer is translation-invariant.
+    """
+    x = _as_batch(x, "x", 4)
+    return x.mean(axis=(2, 3)), x.shape
+
+
+def global_avg_pool_backward(dout, cache):
+    """Every position shares the gradient equally: dout (N, C) -> dx (N, C, H, W)."""
+    n, c, h, w = cache
+    return np.broadcast_to(dout[:, :, None, None] / (h * w), (n, c, h, w)).copy()
+
+
+def flatten_forward(x):
+    """One row per example: x (N, ...) -> (out (N, D), cache), D the product of the rest."""
+    x = np.asarray(x)
+    return x.reshape(x.shape[0], -1), x.shape
+
+
+def flatten_backward(dout, cache):
+    """Back to the input's shape: dout (N, D) -> dx (N, ...)."""
+    return dout.reshape(cache)
+
+
+def dense_forward(x, w, b):
+    """Fully connected (affine) layer: x (N, D), w (D, M), b (M,) -> (out (N, M), cache)."""
+    x = _as_batch(x, "x", 2)
+    if w.shape[0] != x.shape[1] or b.shape != (w.shape[1],):
+        raise ValueError(
+            f"shapes do not fit: x (N, D) = {x.shape}, w (D, M) = {w.shape}, b (M,) = {b.shape}"
+        )
+    return x @ w + b, (x, w)
+
+
+def dense_backward(dout, cache):
+    """Gradients of the dense layer: dout (N, M) -> (dx (N, D), dw (D, M), db (M,))."""
+    x, w = cache
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)

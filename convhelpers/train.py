@@ -1,0 +1,292 @@
+"""Training: optimisers, the training loop ``fit`` with live curves, and checks.
+
+    model = small_cnn(seed=0)
+    history = fit(model, X_train, y_train, X_val=X_test, y_val=y_test)
+    accuracy(model, X_test, y_test)
+
+``fit``'s defaults are the recipe notebook 05 uses.
+"""
+
+import io
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ._validate import as_int, as_numeric_array
+from .conv import sliding_windows
+from .losses import softmax_cross_entropy
+from .models import Sequential
+
+__all__ = ["SGD", "Adam", "LiveCurves", "accuracy", "fit", "gradient_check"]
+
+# BLAS threads for training and prediction. Measured on the 2-core machines the
+# course runs on (benchmarks/step_vs_torch.py, batch 64): see BLAS_THREADS_NOTE.
+BLAS_THREADS = 1
+BLAS_THREADS_NOTE = "to be measured"
+
+
+class SGD:
+    """Stochastic gradient descent with momentum: v = momentum*v - lr*grad; param += v."""
+
+    def __init__(self, lr: float = 0.05, momentum: float = 0.9):
+        self.lr, self.momentum = float(lr), float(momentum)
+        self.velocity: dict = {}
+
+    def step(self, model: Sequential) -> None:
+        """Update every parameter of ``model`` in place from its layers' ``grads``."""
+        for i, layer in enumerate(model.layers):
+            for name, param in layer.params.items():
+                v = self.velocity.setdefault((i, name), np.zeros_like(param))
+                v *= self.momentum
+                v -= self.lr * layer.grads[name]
+                param += v
+
+
+class Adam:
+    """Adam: steps scaled by running averages of the gradient and of its square."""
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps=1e-8):
+        self.lr, self.beta1, self.beta2, self.eps = float(lr), beta1, beta2, eps
+        self.moments: dict = {}
+        self.t = 0
+
+    def step(self, model: Sequential) -> None:
+        """Update every parameter of ``model`` in place from its layers' ``grads``."""
+        self.t += 1
+        # Bias correction folded into the step size (the averages start at zero).
+        scale = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        for i, layer in enumerate(model.layers):
+            for name, param in layer.params.items():
+                grad = layer.grads[name]
+                m, v = self.moments.setdefault(
+                    (i, name), (np.zeros_like(param), np.zeros_like(param))
+                )
+                m += (1 - self.beta1) * (grad - m)
+                v += (1 - self.beta2) * (grad * grad - v)
+                param -= (scale * m / (np.sqrt(v) + self.eps)).astype(param.dtype)
+
+
+def gradient_check(f, x: np.ndarray, df: np.ndarray, *, h: float = 1e-5) -> float:
+    """Compare an analytic gradient with centred differences; return the relative error.
+
+    f: a function of the array x returning a number (an array is summed);
+    df: your gradient of f at x, the same shape as x. Each entry of x is moved
+    by ±h in turn (and put back): numeric = (f(x + h) - f(x - h)) / (2h).
+    Returns |numeric - df| / (|numeric| + |df|) over the whole array (Euclidean
+    norms); below 1e-6 in float64 means the gradient is right.
+    """
+    x = np.asarray(x)
+    df = np.asarray(df)
+    if x.shape != df.shape:
+        raise ValueError(f"df must have the shape of x {x.shape}, got {df.shape}")
+    numeric = np.zeros(x.shape, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = float(np.sum(f(x)))
+        x[idx] = old - h
+        minus = float(np.sum(f(x)))
+        x[idx] = old
+        numeric[idx] = (plus - minus) / (2 * h)
+    num = np.linalg.norm(numeric - df)
+    den = np.linalg.norm(numeric) + np.linalg.norm(df)
+    return float(num / den) if den > 0 else 0.0
+
+
+def accuracy(model: Sequential, X, y) -> float:
+    """Fraction of images X (N, 28, 28) whose predicted class equals y (N,)."""
+    y = np.asarray(y)
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        return float(np.mean(model.predict(X) == y))
+
+
+def _random_shifts(images: np.ndarray, max_shift: int, rng) -> np.ndarray:
+    """Move each image by its own random (dy, dx) in -max_shift..max_shift, zero fill.
+
+    images: (N, C, H, W) -> a new array of the same shape.
+    """
+    s = max_shift
+    padded = np.pad(images, ((0, 0), (0, 0), (s, s), (s, s)))  # (N, C, H+2s, W+2s)
+    h, w = images.shape[2:]
+    crops = sliding_windows(padded, h, w)  # (N, C, 2s+1, 2s+1, H, W), a view
+    n = len(images)
+    dy, dx = rng.integers(0, 2 * s + 1, size=(2, n))
+    return crops[np.arange(n), :, dy, dx]  # (N, C, H, W)
+
+
+def _lr_at(step: int, total: int, lr: float, warmup: float) -> float:
+    """One-cycle schedule: linear warm-up over the first ``warmup`` fraction, then cosine to 0."""
+    rise = max(1, int(warmup * total))
+    if step < rise:
+        return lr * (step + 1) / rise
+    return lr * 0.5 * (1 + np.cos(np.pi * (step - rise) / max(1, total - rise)))
+
+
+def fit(
+    model: Sequential,
+    X,
+    y,
+    *,
+    num_epochs: int = 10,
+    batch_size: int = 64,
+    lr: float = 0.05,
+    optimizer: str = "sgd",
+    augment: int = 2,
+    warmup: float = 0.1,
+    seed: int = 0,
+    X_val=None,
+    y_val=None,
+    live=True,
+    plot_every: int = 25,
+) -> dict:
+    """Train ``model`` on images X (N, 28, 28) or (N, C, H, W) with labels y (N,); return history.
+
+    Mini-batches of ``batch_size`` in a new random order every epoch; each image
+    moved by a random shift of up to ``augment`` pixels (0 for none); the
+    learning rate rises to ``lr`` over the first ``warmup`` of the steps, then
+    falls to 0 along a cosine. ``optimizer`` is "sgd" (momentum 0.9), "adam",
+    or an object with ``.lr`` and ``.step(model)``.
+
+    live=True shows a progress bar and loss/accuracy curves redrawn every
+    ``plot_every`` batches (pass a :class:`LiveCurves` to keep hold of them).
+    The history has per-epoch lists "loss", "train_acc", "val_acc" (if X_val
+    is given), "epoch_seconds", and per-batch "batch_loss".
+    """
+    X = as_numeric_array(X, "X")
+    y = _labels(y, len(X), "y")
+    num_epochs = as_int(num_epochs, "num_epochs", 1)
+    batch_size = as_int(batch_size, "batch_size", 1)
+    augment = as_int(augment, "augment", 0)
+    plot_every = as_int(plot_every, "plot_every", 1)
+    if X_val is not None:
+        X_val = model._as_input(as_numeric_array(X_val, "X_val"))
+        y_val = _labels(y_val, len(X_val), "y_val")
+    opt = _make_optimizer(optimizer, lr)
+    X = model._as_input(X)  # float32 (N, C, H, W)
+    rng = np.random.default_rng(seed)
+    steps_per_epoch = -(-len(X) // batch_size)
+    total = num_epochs * steps_per_epoch
+    curves = _make_live(live, total, plot_every)
+    history = {"loss": [], "train_acc": [], "val_acc": [], "epoch_seconds": [], "batch_loss": []}
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        for epoch in range(num_epochs):
+            start = time.perf_counter()
+            order = rng.permutation(len(X))
+            correct = 0
+            for b in range(steps_per_epoch):
+                idx = order[b * batch_size : (b + 1) * batch_size]
+                xb = X[idx]
+                if augment:
+                    xb = _random_shifts(xb, augment, rng)
+                opt.lr = _lr_at(epoch * steps_per_epoch + b, total, lr, warmup)
+                scores = model.forward(xb)
+                loss, dscores = softmax_cross_entropy(scores, y[idx])
+                model.backward(dscores)
+                opt.step(model)
+                correct += int((scores.argmax(axis=1) == y[idx]).sum())
+                history["batch_loss"].append(loss)
+                if curves is not None and (len(history["batch_loss"]) % plot_every == 0):
+                    curves.update(history, epoch + (b + 1) / steps_per_epoch)
+            history["epoch_seconds"].append(time.perf_counter() - start)
+            history["loss"].append(float(np.mean(history["batch_loss"][-steps_per_epoch:])))
+            history["train_acc"].append(correct / len(X))
+            if X_val is not None:
+                history["val_acc"].append(float(np.mean(model.predict(X_val) == y_val)))
+            if curves is not None:
+                curves.update(history, epoch + 1.0)
+    return history
+
+
+def _labels(y, n: int, name: str) -> np.ndarray:
+    y = np.asarray(y)
+    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be {n} integer labels, shape ({n},); got {y.dtype} {y.shape}"
+        )
+    return y
+
+
+def _make_optimizer(optimizer, lr):
+    if optimizer == "sgd":
+        return SGD(lr)
+    if optimizer == "adam":
+        return Adam(lr)
+    if hasattr(optimizer, "step") and hasattr(optimizer, "lr"):
+        return optimizer
+    raise ValueError(f'optimizer must be "sgd", "adam" or an optimiser object, got {optimizer!r}')
+
+
+def _make_live(live, total, plot_every):
+    if live is False or live is None:
+        return None
+    if live is True:
+        from IPython.display import display
+
+        curves = LiveCurves(total)
+        display(curves.widget)
+        return curves
+    if isinstance(live, LiveCurves):
+        live.reset(total)
+        return live
+    raise TypeError(f"live must be True, False or a LiveCurves, got {live!r}")
+
+
+class LiveCurves:
+    """A progress bar and loss/accuracy curves, built once and updated in place.
+
+    ``widget`` (an ipywidgets VBox) holds an IntProgress, an HTML status line
+    and an Image; ``update(history, epoch)`` moves the bar and redraws one
+    reused matplotlib figure into the Image as PNG bytes.
+    """
+
+    def __init__(self, total_batches: int = 1):
+        import ipywidgets as widgets
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.progress = widgets.IntProgress(min=0, max=total_batches, description="training")
+        self.status = widgets.HTML("")
+        self.image = widgets.Image(format="png")
+        self.widget = widgets.VBox([widgets.HBox([self.progress, self.status]), self.image])
+        self.figure = Figure(figsize=(9, 3.2), dpi=80, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        ax_loss, ax_acc = self.figure.subplots(1, 2)
+        (self.loss_line,) = ax_loss.plot([], [], color="#0072B2", label="training loss")
+        ax_loss.set(title="Loss (mean over recent batches)", xlabel="epoch", ylabel="cross-entropy")
+        (self.train_line,) = ax_acc.plot([], [], "o-", color="#E69F00", label="training")
+        (self.val_line,) = ax_acc.plot([], [], "s-", color="#009E73", label="validation")
+        ax_acc.set(title="Accuracy per epoch", xlabel="epoch", ylabel="accuracy (0–1)")
+        ax_acc.legend(loc="lower right")
+        self.axes = (ax_loss, ax_acc)
+        self.redraws = 0
+        self.reset(total_batches)
+
+    def reset(self, total_batches: int) -> None:
+        """Start again for a run of ``total_batches`` batches."""
+        self.progress.max = total_batches
+        self.progress.value = 0
+        self.status.value = ""
+
+    def update(self, history: dict, epoch: float) -> None:
+        """Show the progress of ``history`` (see :func:`fit`) at ``epoch`` (a float)."""
+        losses = history["batch_loss"]
+        self.progress.value = len(losses)
+        window = max(1, min(25, len(losses)))
+        smooth = np.convolve(losses, np.ones(window) / window, mode="valid")  # running mean
+        steps_per_epoch = len(losses) / epoch
+        self.loss_line.set_data((np.arange(len(smooth)) + window) / steps_per_epoch, smooth)
+        epochs = np.arange(1, len(history["train_acc"]) + 1)
+        self.train_line.set_data(epochs, history["train_acc"])
+        self.val_line.set_data(epochs[: len(history["val_acc"])], history["val_acc"])
+        for ax in self.axes:
+            ax.relim()
+            ax.autoscale_view()
+        text = f"epoch {epoch:.1f} · loss {smooth[-1]:.3f}"
+        if history["val_acc"]:
+            text += f" · validation accuracy {history['val_acc'][-1]:.3f}"
+        self.status.value = text
+        buffer = io.BytesIO()
+        self.figure.canvas.print_png(buffer)
+        self.image.value = buffer.getvalue()
+        self.redraws += 1
