@@ -87,5 +87,4 @@ def show_gallery(images, labels=None, *, ncols: int = 10, title: str | None = No
             ax.set_title(str(labels[k]), fontsize=9, pad=2)
     if title:
         fig.suptitle(f"{title} ({n} images of {images.shape[1]}×{images.shape[2]} pixels)")
-    fig.tight_layout()
     return fig

@@ -1,0 +1,36 @@
+"""Smoke tests for the figure helpers: they draw, label and return what they say."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from convhelpers import load_photo, show_gallery, show_image, show_values
+
+
+def test_show_image_labels_shape_and_colorbar():
+    fig, ax = plt.subplots()
+    image = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    assert show_image(image, ax, title="tiny") is ax
+    assert "tiny" in ax.get_title() and "(3, 4)" in ax.get_title() and "uint8" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert ax.images[0].get_clim() == (0, 255)
+    assert len(fig.axes) == 2  # the colour bar
+    ax2 = show_image(load_photo())  # RGB: no colour bar, ax=None uses the current axes
+    assert "(600, 512, 3)" in ax2.get_title()
+    with pytest.raises(ValueError, match="image must be"):
+        show_image(np.zeros((2, 2, 2, 2)))
+
+
+def test_show_values_writes_every_value_with_contrast():
+    image = np.array([[0, 255], [10, 200]], dtype=np.uint8)
+    ax = show_values(image)
+    texts = {t.get_text(): t.get_color() for t in ax.texts}
+    assert texts == {"0": "white", "255": "black", "10": "white", "200": "black"}
+
+
+def test_show_gallery():
+    images = np.zeros((7, 28, 28), dtype=np.uint8)
+    fig = show_gallery(images, labels=list("abcdefg"), ncols=4, title="examples")
+    assert len(fig.axes) == 8
+    assert [ax.get_title() for ax in fig.axes[:7]] == list("abcdefg")
+    assert "7 images of 28×28" in fig._suptitle.get_text()
