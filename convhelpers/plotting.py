@@ -72,9 +72,8 @@ def show_gallery(images, labels=None, *, ncols: int = 10, title: str | None = No
     images = as_numeric_array(images, "images", ndim=3)
     n = len(images)
     nrows = -(-n // ncols)  # ceiling division
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(size * ncols, size * nrows + 0.4), squeeze=False
-    )
+    figsize = (size * ncols, (size + 0.3) * nrows + 0.5)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, layout="constrained")
     for k, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
