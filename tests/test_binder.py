@@ -49,9 +49,9 @@ def test_binder_uses_the_conda_build_pack_with_the_pinned_python(dry_run):
     dockerfile, log = dry_run
     pin = python_pin()
     assert f"Building conda environment for python={pin}" in log
-    # the base environment for that Python, named in the Dockerfile with '.' and '-' escaped
+    # the base environment for that Python, named in the Dockerfile escaped (lower-case hex)
     base_env = escapism.escape(f"environment.py-{pin}-linux-64.lock", escape_char="-")
-    assert base_env in dockerfile and " /tmp/env/environment.lock" in dockerfile
+    assert base_env.lower() in dockerfile.lower() and " /tmp/env/environment.lock" in dockerfile
     assert '--file "environment.yml"' in dockerfile  # conda build pack installs our file
     assert "COPY --chown=0:0 src/environment.yml" in dockerfile
 
