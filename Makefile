@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[test]"
 	touch $(STAMP)
 
+# --allow-root only when run as root (e.g. inside a container); JupyterLab refuses root otherwise.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
