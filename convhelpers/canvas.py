@@ -1,0 +1,164 @@
+"""Where the digit is: digits on a larger canvas, and models compared as it moves (notebook 06).
+
+    canvases, positions = place_on_canvas(X, size=48, rows=(0, 6), cols=(0, 6), seed=0)
+    compare_on_permuted({"MLP": train_mlp, "CNN": train_cnn}, X_tr, y_tr, X_te, y_te, perm)
+    shift_predictions_widget({"MLP": mlp_model, "CNN": cnn_model}, X_test[0], y_test[0])
+
+"The goldfish can be anywhere": a photo's subject is not always in the middle.
+"""
+
+import html
+
+import numpy as np
+
+from ._validate import as_int, as_numeric_array
+from .images import permute_pixels, shift
+from .losses import softmax
+from .render import colorize, png_bytes, upscale
+
+__all__ = ["compare_on_permuted", "place_on_canvas", "shift_predictions_widget"]
+
+
+def _position_range(span, name: str, largest: int) -> tuple[int, int]:
+    """A (first, last) pair of allowed top/left coordinates, inside 0..largest."""
+    if span is None:
+        return 0, largest
+    if len(span) != 2:
+        raise ValueError(f"{name} must be a pair (first, last), got {span!r}")
+    first, last = (as_int(v, name, 0) for v in span)
+    if not first <= last <= largest:
+        raise ValueError(
+            f"{name} must satisfy 0 <= first <= last <= {largest} (the digit must fit), "
+            f"got {span!r}"
+        )
+    return first, last
+
+
+def place_on_canvas(
+    images, size: int = 48, *, rows=None, cols=None, positions=None, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Paste each image (h, w) onto an empty size x size canvas at a random place.
+
+    images: (N, h, w), e.g. (N, 28, 28) digits. The top-left corner of image k
+    goes to positions[k] = (row, column). Without ``positions``, they are drawn
+    (seeded) uniformly from rows=(first, last) and cols=(first, last), both
+    inclusive; None means anywhere the image fits (0..size-h).
+    Returns (canvases (N, size, size) with the images' dtype, positions (N, 2) int64).
+    """
+    images = as_numeric_array(images, "images", ndim=3)
+    n, h, w = images.shape
+    size = as_int(size, "size", max(h, w))
+    if positions is None:
+        rng = np.random.default_rng(seed)
+        r0, r1 = _position_range(rows, "rows", size - h)
+        c0, c1 = _position_range(cols, "cols", size - w)
+        positions = np.stack([rng.integers(r0, r1 + 1, n), rng.integers(c0, c1 + 1, n)], axis=1)
+    else:
+        positions = np.asarray(positions)
+        if positions.shape != (n, 2) or not np.issubdtype(positions.dtype, np.integer):
+            raise ValueError(f"positions must be integers of shape ({n}, 2), got {positions.shape}")
+        fits = (positions >= 0).all() and (positions + [h, w] <= size).all()
+        if not fits:
+            raise ValueError(f"positions must keep every image inside the {size}x{size} canvas")
+    canvases = np.zeros((n, size, size), dtype=images.dtype)
+    for k, (top, left) in enumerate(positions):
+        canvases[k, top : top + h, left : left + w] = images[k]
+    return canvases, positions.astype(np.int64)
+
+
+def compare_on_permuted(trainers: dict, X_train, y_train, X_test, y_test, perm) -> dict:
+    """Train each model twice, on the images and on their permuted pixels; measure both.
+
+    trainers: {name: function(X (N, H, W), y (N,)) -> a model with .predict};
+    perm: (H*W,) one pixel permutation, applied to training and test images alike.
+    Returns {name: {"original": accuracy, "permuted": accuracy}} on the test images
+    (fractions 0-1), in the order of ``trainers``.
+    """
+    if not isinstance(trainers, dict) or not trainers:
+        raise TypeError("trainers must be a non-empty dict {name: function(X, y) -> model}")
+    X_train_p, X_test_p = permute_pixels(X_train, perm), permute_pixels(X_test, perm)
+    y_test = np.asarray(y_test)
+    results = {}
+    for name, train in trainers.items():
+        original = train(X_train, y_train)
+        permuted = train(X_train_p, y_train)
+        results[name] = {
+            "original": float(np.mean(original.predict(X_test) == y_test)),
+            "permuted": float(np.mean(permuted.predict(X_test_p) == y_test)),
+        }
+    return results
+
+
+# --- the widget ---------------------------------------------------------------
+
+
+def _predictions_table(models: dict, image: np.ndarray, label: int) -> str:
+    """One row per model: its predicted class, its probability, and the true class's."""
+    rows = [
+        "<table style='border-collapse:collapse;font-size:13px;'>"
+        "<tr><th style='text-align:left;padding:2px 8px;'>model</th>"
+        "<th style='padding:2px 8px;'>predicts</th>"
+        "<th style='padding:2px 8px;'>its probability</th>"
+        f"<th style='padding:2px 8px;'>P(true class {label})</th></tr>"
+    ]
+    for name, model in models.items():
+        p = softmax(np.asarray(model.scores(image[None]), dtype=np.float64))[0]  # (10,)
+        guess = int(p.argmax())
+        mark = "✅" if guess == label else "❌"
+        rows.append(
+            f"<tr><td style='padding:2px 8px;'>{html.escape(name)}</td>"
+            f"<td style='text-align:center;'>{mark} {guess}</td>"
+            f"<td style='text-align:center;'>{p[guess]:.3f}</td>"
+            f"<td style='text-align:center;'>{p[label]:.3f}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def shift_predictions_widget(models: dict, image, label: int, *, max_shift: int = 8):
+    """Move one image with two sliders and watch every model's prediction; return the widget.
+
+    models: {name: model with .scores(images (N, H, W)) -> (N, 10)}; image: (H, W),
+    e.g. a digit (28, 28) or a canvas (48, 48); label: its true class.
+    Sliders move the picture by dy rows down and dx columns right (zero fill,
+    as :func:`convhelpers.shift`), from -max_shift to +max_shift.
+    Built once; a slider step re-draws the picture (PNG bytes) and the table.
+    For tests the VBox has ``.controls`` {"dy", "dx"} and ``.shown`` (the moved image).
+    """
+    import ipywidgets as widgets
+
+    image = as_numeric_array(image, "image", ndim=2)
+    label = as_int(label, "label", 0)
+    max_shift = as_int(max_shift, "max_shift", 1)
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models must be a non-empty dict {name: model}")
+    for name, model in models.items():
+        if not callable(getattr(model, "scores", None)):
+            raise TypeError(f"models[{name!r}] must have a .scores(images) method")
+    dy = widgets.IntSlider(0, min=-max_shift, max=max_shift, description="dy (down)")
+    dx = widgets.IntSlider(0, min=-max_shift, max=max_shift, description="dx (right)")
+    picture = widgets.Image(format="png", width=224, height=224)
+    caption = widgets.HTML()
+    table = widgets.HTML()
+    vmax = 255 if image.dtype == np.uint8 else max(float(image.max()), 1e-6)
+    scale = max(1, 224 // max(image.shape))
+
+    def update(change=None):
+        moved = shift(image, dy=dy.value, dx=dx.value)
+        box.shown = moved
+        picture.value = png_bytes(upscale(colorize(moved, 0, vmax, "gray"), scale))
+        caption.value = (
+            f"image {image.shape[0]}×{image.shape[1]} pixels, moved {dy.value} down and "
+            f"{dx.value} right (zero fill)"
+        )
+        table.value = _predictions_table(models, moved, label)
+
+    box = widgets.VBox(
+        [widgets.HBox([dy, dx]), caption, widgets.HBox([picture, table])],
+    )
+    box.children[2].layout.grid_gap = "16px"
+    box.controls = {"dy": dy, "dx": dx}
+    dy.observe(update, names="value")
+    dx.observe(update, names="value")
+    update()
+    return box
