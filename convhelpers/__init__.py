@@ -18,6 +18,10 @@ from .setup_check import environment_report, slider_check
 
 # --- 01-03: pixels, permutation, translation (imports) ---
 # --- 04: sliding-kernel convolution (imports) ---
+# isort: split
+from .checks import check_conv2d, check_output_size
+from .explorer import EXAMPLE_IMAGE, EXAMPLE_KERNEL, KernelExplorer, parse_kernel, photo_crop
+
 # --- 05-06: neural networks (imports) ---
 # isort: split
 from .models import (
@@ -92,6 +96,13 @@ __all__ = [
     "slider_check",
     # --- 01-03: pixels, permutation, translation ---
     # --- 04: sliding-kernel convolution ---
+    "EXAMPLE_IMAGE",
+    "EXAMPLE_KERNEL",
+    "KernelExplorer",
+    "check_conv2d",
+    "check_output_size",
+    "parse_kernel",
+    "photo_crop",
     # --- 05-06: neural networks ---
     "conv_forward",
     "conv_backward",

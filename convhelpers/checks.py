@@ -139,5 +139,259 @@ def check_class_counts(counts) -> bool:
 
 # --- 04: sliding-kernel convolution ------------------------------------------
 
+__all__ += ["check_conv2d", "check_output_size"]
+
+# Asymmetric (a flip or a transpose changes it) and with a 0.5 (an int output loses it).
+_CONV_KERNEL = np.array([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.0, -2.0, 1.0]])
+_CONV_SHAPES = ((8, 8), (12, 10), (10, 10), (12, 8))
+_CONV_HINT_CELL = "Check one cell by hand: out[i, j] = np.sum(image[i:i+kh, j:j+kw] * kernel)."
+
+
+def _shape_mistake(out, image, kernel, expected):
+    """(problem, hint) for an output of the wrong shape."""
+    from .conv import conv2d
+
+    (h, w), (kh, kw), shape = image.shape, kernel.shape, expected.shape
+    sizes = f"expected ({h} - {kh} + 1, {w} - {kw} + 1) = {shape}"
+    fits = "A kh x kw kernel fits at H - kh + 1 rows and W - kw + 1 columns of positions."
+    if out.shape == image.shape:
+        same = conv2d(image, kernel, padding=kh // 2) if kh == kw and kh % 2 else None
+        how = " (a zero-padded 'same' output)" if same is not None and _close(out, same) else ""
+        return f"output shape {out.shape} is the image's shape{how}, {sizes}", (
+            "Without padding the kernel cannot be centred on the edge pixels. " + fits
+        )
+    if out.shape == shape[::-1]:
+        return (
+            f"output shape {out.shape} has rows and columns swapped, {sizes}",
+            "Rows come from image.shape[0] and kernel.shape[0]; columns from shape[1].",
+        )
+    if all(abs(a - b) <= 1 for a, b in zip(out.shape, shape, strict=True)):
+        return (
+            f"output shape {out.shape} is one off, {sizes}",
+            fits + " Loop over range(H - kh + 1).",
+        )
+    return f"output shape {out.shape}, {sizes}", fits
+
+
+def _close(a, b) -> bool:
+    return a.shape == b.shape and np.allclose(a, b, atol=1e-6)
+
+
+def _unfilled_edge(out, expected) -> str | None:
+    """'row' or 'column' if out is right except a last row/column left at zero."""
+    if _close(out[:-1], expected[:-1]) and not out[-1].any():
+        return "row"
+    if _close(out[:, :-1], expected[:, :-1]) and not out[:, -1].any():
+        return "column"
+    return None
+
+
+def _shifted_by(out, expected) -> tuple[int, int] | None:
+    """(dy, dx) if out[i, j] == expected[i + dy, j + dx] wherever both exist."""
+    h, w = expected.shape
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if (dy, dx) == (0, 0):
+                continue
+            mine = out[max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
+            theirs = expected[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)]
+            if mine.size and _close(mine, theirs):
+                return dy, dx
+    return None
+
+
+def _value_mistake(out, image, kernel, expected):
+    """(problem, hint) for an output of the right shape with wrong values."""
+    from .conv import conv2d
+
+    if np.issubdtype(out.dtype, np.integer) or out.dtype == bool:
+        return (
+            f"your output array has dtype {out.dtype}, so fractions and negative values "
+            "were cut off or wrapped around",
+            "Make the output with np.zeros((out_h, out_w)) (float), not np.zeros_like(image).",
+        )
+    if _close(out, conv2d(image, kernel, flip=True)):
+        return (
+            "the kernel is flipped (that is true convolution)",
+            "Deep learning slides the kernel as it is: image[i + a, j + b] * kernel[a, b].",
+        )
+    if _close(out, conv2d(image, kernel.T)) or _close(out, expected.T):
+        return (
+            "the output is transposed (rows and columns swapped somewhere)",
+            "Index as [row, column] everywhere: image[i + a, j + b] * kernel[a, b].",
+        )
+    edge = _unfilled_edge(out, expected)
+    if edge:
+        return (
+            f"the last {edge} of the output was never filled in (it is all zeros)",
+            "Your loop stops one position early: use range(out_h) with out_h = H - kh + 1.",
+        )
+    shift = _shifted_by(out, expected)
+    if shift:
+        return (
+            f"the window is off by one: out[i, j] holds the value for position "
+            f"(i{shift[0]:+d}, j{shift[1]:+d})",
+            "The patch for out[i, j] starts at image[i, j]: image[i:i+kh, j:j+kw].",
+        )
+    bad = ~np.isclose(out, expected, atol=1e-6)
+    i, j = np.argwhere(bad)[0]
+    return (
+        f"{int(bad.sum())} of {bad.size} values differ, e.g. out[{i}, {j}] = {out[i, j]:.4g} "
+        f"but conv2d gives {expected[i, j]:.4g}",
+        _CONV_HINT_CELL,
+    )
+
+
+def _conv2d_mistake(out, image, kernel):
+    """What is wrong with ``out`` as conv2d(image, kernel): (problem, hint), or None if right.
+
+    image: (H, W), kernel: (kh, kw); out is whatever the learner's function returned.
+    """
+    from .conv import conv2d
+
+    expected = conv2d(image, kernel)
+    if out is None:
+        return "your function returned None", "End it with `return out`."
+    if not isinstance(out, np.ndarray):
+        return (
+            f"your function returned a {type(out).__name__}, not a numpy array",
+            "Make the output with out = np.zeros((out_h, out_w)), fill it, and return out.",
+        )
+    if not (np.issubdtype(out.dtype, np.number) or out.dtype == bool) or out.ndim != 2:
+        return (
+            f"your function returned a {out.ndim}-D array of dtype {out.dtype}",
+            "The output is a 2-D array of numbers, one per kernel position.",
+        )
+    if out.shape != expected.shape:
+        return _shape_mistake(out, image, kernel, expected)
+    if _close(out.astype(float), expected):
+        return None
+    return _value_mistake(out, image, kernel, expected)
+
+
+def _run_conv(fn, image, kernel, time_limit):
+    """Run fn on copies of image and kernel: (output or None, (problem, hint) or None, slow?)."""
+    given = (image.copy(), kernel.copy())
+    start = time.perf_counter()
+    ok, out, problem = call_learner(fn, *given, time_limit=time_limit)
+    if not ok:
+        slow = time.perf_counter() - start >= time_limit
+        hint = (
+            "Loop over output positions and use np.sum(patch * kernel) for each one."
+            if slow
+            else "Try it on a tiny input, e.g. np.arange(16.0).reshape(4, 4) with np.ones((2, 2))."
+        )
+        return None, (problem, hint), slow
+    if not (np.array_equal(given[0], image) and np.array_equal(given[1], kernel)):
+        changed = "image" if not np.array_equal(given[0], image) else "kernel"
+        return out, (f"your function changed its input {changed} in place", _NO_WRITE), False
+    return out, _conv2d_mistake(out, image, kernel), False
+
+
+_NO_WRITE = "Write results into a new array (out = np.zeros(...)), never into image or kernel."
+
+
+def check_conv2d(fn, *, time_limit: float = 2.0) -> bool:
+    """Exercise: the learner's ``fn(image, kernel)`` must equal ``conv2d(image, kernel)``.
+
+    Runs fn with a 3x3 asymmetric kernel on seeded uint8 images of shapes (8, 8),
+    (12, 10), (10, 10) and (12, 8); prints a ✅/❌ line per image with a diagnosis
+    and a hint; returns True only if all pass. Each call may take time_limit seconds.
+    """
+    name = getattr(fn, "__name__", "your function")
+    if not callable(fn):
+        return report(False, f"expected a function, got {type(fn).__name__}", "Pass it unrun.")
+    rng = np.random.default_rng(4)
+    hints, passed = set(), 0
+    for k, shape in enumerate(_CONV_SHAPES):
+        image = rng.integers(0, 10, size=shape, dtype=np.uint8)  # (H, W)
+        out, mistake, slow = _run_conv(fn, image, _CONV_KERNEL, time_limit)
+        if mistake is None:
+            passed += report(True, f"image {shape} → output {out.shape}: matches conv2d")
+            continue
+        problem, hint = mistake
+        report(False, f"image {shape}: {problem}", None if hint in hints else hint)
+        hints.add(hint)
+        if slow:
+            print(f"   (the other {len(_CONV_SHAPES) - k - 1} images were not tried)")
+            break
+    total = len(_CONV_SHAPES)
+    return report(passed == total, f"{name}: {passed} of {total} images right")
+
+
+# Wrong formulas learners write for the output size, each with what it means.
+_OUTPUT_SIZE_MISTAKES = (
+    (
+        lambda n, k, p, s: (n + 2 * p - k) // s,
+        "the + 1 is missing",
+        "Count positions: a kernel as wide as the image still fits once, so N = k must give 1.",
+    ),
+    (
+        lambda n, k, p, s: (n + p - k) // s + 1,
+        "padding is counted once",
+        "Padding adds p zeros on both sides: N + 2p.",
+    ),
+    (
+        lambda n, k, p, s: (n - k) // s + 1,
+        "padding is ignored",
+        "Padding makes the image N + 2p wide before the kernel slides.",
+    ),
+    (
+        lambda n, k, p, s: n + 2 * p - k + 1,
+        "stride is ignored",
+        "With stride s the kernel jumps s pixels: divide by s (rounding down), then add 1.",
+    ),
+)
+_OUTPUT_SIZE_CASES = (
+    (28, 3, 0, 1),
+    (28, 3, 1, 1),
+    (28, 5, 2, 2),
+    (4, 2, 0, 1),
+    (7, 3, 0, 2),
+    (8, 3, 1, 2),
+    (10, 3, 0, 3),
+    (5, 5, 0, 1),
+)
+
+
+def check_output_size(fn) -> bool:
+    """Exercise: ``fn(n, k, padding, stride)`` must give :func:`convhelpers.output_size`.
+
+    Tries 8 cases (image size n, kernel size k); prints ✅ or ❌ with the first
+    wrong case and a hint about the likely mistake; returns True if all are right.
+    """
+    from .conv import output_size
+
+    answers = []
+    for n, k, p, s in _OUTPUT_SIZE_CASES:
+        expected = output_size(n, k, stride=s, padding=p)
+        call = f"({n}, {k}, padding={p}, stride={s})"
+        ok, got, problem = call_learner(fn, n, k, p, s, time_limit=2.0)
+        if not ok:
+            return report(False, f"calling it with {call}: {problem}", "Return a number.")
+        if got is None:
+            return report(False, f"it returned None for {call}", "End it with `return ...`.")
+        if not isinstance(got, (int, np.integer)) or isinstance(got, bool):
+            return report(
+                False,
+                f"it returned {got!r} ({type(got).__name__}) for {call}, "
+                f"expected the whole number {expected}",
+                "A size is a whole number: use // (floor division), not /.",
+            )
+        answers.append(int(got))
+        if got != expected:
+            return report(
+                False, f"it gave {got} for {call}, expected {expected}", _output_size_hint(answers)
+            )
+    return report(True, f"the output size is right in all {len(answers)} cases")
+
+
+def _output_size_hint(answers) -> str:
+    """The hint of the first known mistake that explains every answer so far."""
+    for formula, what, hint in _OUTPUT_SIZE_MISTAKES:
+        if all(formula(*case) == a for case, a in zip(_OUTPUT_SIZE_CASES, answers, strict=False)):
+            return f"It looks as if {what}. {hint}"
+    return "Output size = (N + 2p - k) // s + 1."
+
 
 # --- 05-06: training a CNN, what convolution buys ----------------------------

@@ -1,0 +1,656 @@
+"""KernelExplorer: slide a kernel over an image with the mouse and watch the feature map fill in.
+
+    from convhelpers import KernelExplorer
+    KernelExplorer()                       # an MNIST digit and the Sobel-x kernel
+    KernelExplorer(conv_fn=my_conv2d)      # your own convolution draws the feature map
+
+Built once, updated in place: the full feature map is computed when the image,
+kernel, padding, stride or flip changes; moving to another position only
+recolours the two pictures (numpy -> PNG, about a millisecond each) and
+rewrites three small HTML tables.
+"""
+
+import html
+import re
+
+import ipywidgets as widgets
+import numpy as np
+
+from ._validate import as_numeric_array
+from .checks import _conv2d_mistake, call_learner
+from .conv import KERNELS, conv2d, output_size
+from .data import load_digits, load_photo
+from .render import colorize, html_grid, outline, png_bytes, upscale
+
+__all__ = ["EXAMPLE_IMAGE", "EXAMPLE_KERNEL", "KernelExplorer", "parse_kernel", "photo_crop"]
+
+EXAMPLE_IMAGE = np.array([[1, 2, 8, 9], [0, 1, 9, 8], [2, 0, 7, 9], [1, 1, 8, 7]], dtype=float)
+"""The lesson's 4x4 image: dark on the left, bright on the right (a vertical edge)."""
+EXAMPLE_KERNEL = np.array([[-1, 1], [-1, 1]], dtype=float)
+"""The lesson's 2x2 kernel: right column minus left column, large on a dark-to-bright edge."""
+EXAMPLE_IMAGE.setflags(write=False)
+EXAMPLE_KERNEL.setflags(write=False)
+
+_MAX_KERNEL = 7  # larger kernels do not fit the panels readably
+_MAX_IMAGE = 128  # pixels per side; each one should stay visible
+_DISPLAY_PX = 280  # the pictures are about this many pixels wide
+_PATCH_COLOUR = (230, 97, 0)  # orange: visible on gray, for colour-blind readers too
+_EDGE_COLOUR = (94, 60, 153)  # purple: the border of the unpadded image
+_NOT_YET = np.array([170, 170, 170], dtype=np.uint8)  # feature-map cells not computed yet
+_NO_VALUE = np.array([40, 40, 40], dtype=np.uint8)  # cells a learner's function did not give
+_SIGNED = "RdBu_r"  # blue negative, white zero, red positive
+_IMAGES = {
+    "MNIST digit": "digit",
+    "4×4 example (2×2 kernel)": "example",
+    "photo crop (32×32)": "photo",
+}
+_CUSTOM = "(typed in)"
+
+
+# --- parsing the typed kernel -------------------------------------------------
+
+
+def _number(token: str, row: int) -> float:
+    """float(token), also 'a/b'; a ValueError naming the row for anything else."""
+    try:
+        if token.count("/") == 1:
+            top, bottom = token.split("/")
+            value = float(top) / float(bottom)
+        else:
+            value = float(token)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{token!r} in row {row} is not a number") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{token!r} in row {row} is not a finite number")
+    return value
+
+
+def parse_kernel(text: str) -> np.ndarray:
+    """Read a kernel typed as rows of numbers -> float64 (kh, kw), at most 7 x 7.
+
+    Numbers are separated by spaces or commas, rows by new lines or ';'.
+    Brackets are ignored, so '[[1, 0], [0, -1]]' works, and '1/9' is a number.
+    Nothing is evaluated: each number goes through float(). A ValueError says
+    what is wrong (a word that is not a number, rows of different lengths).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    text = text.replace("−", "-").replace("],", ";").replace("[", " ").replace("]", " ")
+    lines = [line.strip(" ,\t") for line in re.split(r"[;\n]", text)]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise ValueError("the kernel is empty: type rows of numbers, e.g. 1 0 -1")
+    rows = [[_number(t, r) for t in re.split(r"[,\s]+", line)] for r, line in enumerate(lines, 1)]
+    for r, row in enumerate(rows[1:], 2):
+        if len(row) != len(rows[0]):
+            raise ValueError(
+                f"row {r} has {len(row)} numbers but row 1 has {len(rows[0])}: "
+                "every row needs the same count"
+            )
+    if max(len(rows), len(rows[0])) > _MAX_KERNEL:
+        raise ValueError(
+            f"a {len(rows)}×{len(rows[0])} kernel is too big to show: "
+            f"at most {_MAX_KERNEL}×{_MAX_KERNEL}"
+        )
+    return np.array(rows, dtype=np.float64)
+
+
+def _kernel_text(kernel: np.ndarray) -> str:
+    """The kernel as editable text, one row per line: (kh, kw) -> '1 0 -1\\n...'."""
+    return "\n".join(" ".join(f"{v:.4g}" for v in row) for row in kernel)
+
+
+# --- images -------------------------------------------------------------------
+
+
+def photo_crop(size: int = 32) -> np.ndarray:
+    """Grace Hopper's face from :func:`load_photo`, gray, float64 (size, size) in 0-255.
+
+    A 192x192-pixel square around the face is averaged down in blocks.
+    """
+    if size not in (16, 32, 48, 64, 96, 192):
+        raise ValueError(f"size must divide 192 (16, 32, 48, 64, 96 or 192), got {size!r}")
+    rgb = load_photo()[120:312, 150:342].astype(np.float64)  # (192, 192, 3)
+    gray = rgb @ np.array([0.299, 0.587, 0.114])  # (192, 192), the usual luminance weights
+    block = 192 // size
+    return gray.reshape(size, block, size, block).mean(axis=(1, 3))  # (size, size)
+
+
+def _load_image(key: str):
+    """(image float64 (H, W), vmin, vmax, description) for a key of _IMAGES."""
+    if key == "digit":
+        images, labels = load_digits()
+        return images[0].astype(np.float64), 0.0, 255.0, f"MNIST digit #0 (a {labels[0]})"
+    if key == "example":
+        return EXAMPLE_IMAGE.copy(), 0.0, 9.0, "the lesson's 4×4 example"
+    return photo_crop(32), 0.0, 255.0, "photo crop, gray"
+
+
+# --- small HTML pieces ----------------------------------------------------------
+
+
+def _fmt_for(values: np.ndarray) -> str:
+    """A format string short enough for a grid cell: integers stay integers."""
+    if np.allclose(values, np.round(values)):
+        return "{:.0f}"
+    largest = float(np.abs(values).max())
+    return "{:.2f}" if largest < 10 else "{:.1f}" if largest < 100 else "{:.0f}"
+
+
+def _num(v: float) -> str:
+    """A number for the written-out sum: 4 significant digits, negatives in brackets."""
+    text = f"{v:.4g}"
+    return f"({text})" if v < 0 else text
+
+
+def _sum_html(patch, kernel, total, cell, theirs=None) -> str:
+    """The dot product written out: 'p×k + p×k + ... = total' for the current cell."""
+    terms = " + ".join(f"{_num(p)}×{_num(k)}" for p, k in zip(patch.flat, kernel.flat, strict=True))
+    value = f"{total:.6g}"
+    parts = [
+        f"<b>feature map{list(cell)}</b> = Σ patch ⊙ kernel = ",
+        f'<span style="font-family:monospace">{terms}</span> = ',
+        f'<b><span class="ke-sum-value" data-value="{float(total)!r}">{value}</span></b>',
+    ]
+    if theirs is not None and not np.isfinite(theirs):
+        parts.append("<br>❌ your conv_fn gave no value for this cell")
+    elif theirs is not None and not np.isclose(theirs, total, atol=1e-6):
+        parts.append(f"<br>❌ your conv_fn gave <b>{theirs:.6g}</b> here")
+    return '<div style="line-height:1.6">' + "".join(parts) + "</div>"
+
+
+def _colorbar_html(vmin: float, vmax: float, cmap: str, label: str) -> str:
+    """A horizontal colour bar as a CSS gradient, with its end values and a label."""
+    colours = colorize(np.linspace(0, 1, 9)[None, :], 0, 1, cmap)[0]  # (9, 3) along the map
+    stops = ", ".join(f"rgb({r},{g},{b})" for r, g, b in colours)
+    bar = f"height:10px;width:200px;background:linear-gradient(to right, {stops});"
+    bar += "border:1px solid #888"
+    return (
+        f'<div style="font-size:11px">{html.escape(label)}'
+        f'<div style="{bar}"></div>'
+        f'<div style="width:202px;display:flex;justify-content:space-between">'
+        f"<span>{vmin:.4g}</span><span>{(vmin + vmax) / 2:.4g}</span><span>{vmax:.4g}</span>"
+        f"</div></div>"
+    )
+
+
+def _size_formula(n: int, k: int, padding: int, stride: int, axis: str) -> str:
+    """'rows: (28 + 2·1 − 3) // 1 + 1 = 28' using convhelpers.output_size."""
+    size = output_size(n, k, stride=stride, padding=padding)
+    return f"{axis}: ({n} + 2·{padding} − {k}) // {stride} + 1 = <b>{size}</b>"
+
+
+def _swatch(rgb, text: str) -> str:
+    r, g, b = (int(c) for c in rgb)
+    box = f"display:inline-block;width:10px;height:10px;background:rgb({r},{g},{b});"
+    return f'<span style="{box}border:1px solid #888"></span> {text}'
+
+
+def _resolve_kernel(kernel) -> np.ndarray:
+    """A kernel given as a preset name, typed text or an array -> float64 (kh, kw)."""
+    if isinstance(kernel, str):
+        key = kernel.strip().lower().replace("_", " ")
+        return KERNELS[key].copy() if key in KERNELS else parse_kernel(kernel)
+    kernel = as_numeric_array(kernel, "kernel", ndim=2).astype(np.float64)
+    if max(kernel.shape) > _MAX_KERNEL:
+        raise ValueError(f"kernel must be at most {_MAX_KERNEL}×{_MAX_KERNEL}, got {kernel.shape}")
+    return kernel
+
+
+def _fits(image_shape, kernel_shape, padding) -> bool:
+    return all(k <= n + 2 * padding for n, k in zip(image_shape, kernel_shape, strict=True))
+
+
+class KernelExplorer:
+    """A live widget: a kernel slides over an image, the feature map fills in.
+
+    KernelExplorer(image=None, kernel="sobel x", *, conv_fn=None, padding=0,
+    stride=1, flip=False). image is a 2-D array (H, W) of at most 128 x 128, or
+    one of "digit", "example", "photo"; kernel is a name from KERNELS, typed
+    text or an array (kh, kw). conv_fn(image, kernel) -> (Ho, Wo), if given,
+    draws the feature map instead of conv2d; it is called with the padded image
+    and the (flipped, if flip is on) kernel and every stride-th value is kept.
+
+    Display the object in a notebook. Controls: ``image_choice``, ``preset``,
+    ``kernel_text``, ``flip``, ``padding``, ``stride``, ``play``, ``position``,
+    ``row``, ``col``. Displayed state: ``patch``, ``products``, ``sum_value``,
+    ``feature_map`` (what the panel shows when complete), ``reference_map``
+    (conv2d's), ``kernel`` (as typed) and the widgets ``image_view``,
+    ``kernel_view``, ``patch_view``, ``products_view``, ``sum_view``,
+    ``feature_map_view``, ``formula``, ``kernel_message``, ``note``.
+    """
+
+    def __init__(
+        self,
+        image=None,
+        kernel="sobel x",
+        *,
+        conv_fn=None,
+        padding: int = 0,
+        stride: int = 1,
+        flip: bool = False,
+    ):
+        self._images = dict(_IMAGES)
+        if image is None or isinstance(image, str):
+            key = image or "digit"
+            names = {v: k for k, v in _IMAGES.items()}
+            if key not in names:
+                raise ValueError(f"image must be an array or one of {list(names)}, got {key!r}")
+            choice = names[key]
+        else:
+            self._own_image = as_numeric_array(image, "image", ndim=2).astype(np.float64)
+            if max(self._own_image.shape) > _MAX_IMAGE or min(self._own_image.shape) < 2:
+                raise ValueError(
+                    f"image must be between 2×2 and {_MAX_IMAGE}×{_MAX_IMAGE} pixels (so each "
+                    f"one stays visible), got {self._own_image.shape}"
+                )
+            choice = f"your image {self._own_image.shape}"
+            self._images[choice] = "own"
+        self.kernel = _resolve_kernel(kernel)
+        self._conv_fn = conv_fn
+        self._quiet = False  # True while the code itself changes several controls
+        self._build_controls(choice, padding, stride, flip)
+        self._build_panels()
+        self._connect()
+        self._set_image(choice)
+        self.widget = self._layout()
+
+    # --- building -------------------------------------------------------------
+
+    def _build_controls(self, choice, padding, stride, flip):
+        wide = {"description_width": "initial"}
+        self.image_choice = widgets.Dropdown(
+            options=list(self._images), value=choice, description="image", style=wide
+        )
+        presets = list(KERNELS) + ["2×2 example", _CUSTOM]
+        self.preset = widgets.Dropdown(options=presets, value=_CUSTOM, description="kernel")
+        self.kernel_text = widgets.Textarea(
+            value=_kernel_text(self.kernel),
+            rows=4,
+            layout=widgets.Layout(width="170px"),
+            placeholder="rows of numbers, e.g.\n1 0 -1\n2 0 -2\n1 0 -1",
+        )
+        self.kernel_message = widgets.HTML()
+        self.flip = widgets.ToggleButton(
+            value=bool(flip),
+            description="flip kernel (convolution)",
+            icon="retweet",
+            layout=widgets.Layout(width="220px"),
+            tooltip="off: cross-correlation (deep learning's conv); on: kernel rotated 180°",
+        )
+        self.padding = widgets.IntSlider(value=padding, min=0, max=3, description="padding")
+        self.stride = widgets.IntSlider(value=stride, min=1, max=3, description="stride")
+        self.formula = widgets.HTML()
+        self.play = widgets.Play(interval=200, description="play", show_repeat=False)
+        self.position = widgets.IntSlider(description="step", continuous_update=True)
+        self.row = widgets.IntSlider(description="row i", continuous_update=True)
+        self.col = widgets.IntSlider(description="column j", continuous_update=True)
+        for w, name in [
+            (self.image_choice, "image-choice"),
+            (self.preset, "preset"),
+            (self.kernel_text, "kernel-text"),
+            (self.kernel_message, "kernel-message"),
+            (self.flip, "flip"),
+            (self.padding, "padding"),
+            (self.stride, "stride"),
+            (self.formula, "formula"),
+            (self.play, "play"),
+            (self.position, "position"),
+            (self.row, "row"),
+            (self.col, "col"),
+        ]:
+            w.add_class(f"ke-{name}")
+
+    def _build_panels(self):
+        self.image_view = widgets.Image(format="png")
+        self.feature_map_view = widgets.Image(format="png")
+        self.image_title, self.feature_map_title = widgets.HTML(), widgets.HTML()
+        self.image_legend, self.feature_map_legend = widgets.HTML(), widgets.HTML()
+        self.kernel_view, self.patch_view = widgets.HTML(), widgets.HTML()
+        self.products_view, self.sum_view = widgets.HTML(), widgets.HTML()
+        self.products_title, self.note = widgets.HTML(), widgets.HTML()
+        for w, name in [
+            (self.image_view, "image"),
+            (self.feature_map_view, "featuremap"),
+            (self.kernel_view, "kernel"),
+            (self.patch_view, "patch"),
+            (self.products_view, "products"),
+            (self.sum_view, "sum"),
+            (self.note, "note"),
+        ]:
+            w.add_class(f"ke-{name}")
+
+    def _layout(self) -> widgets.VBox:
+        box = widgets.Layout
+        settings = widgets.HBox(
+            [self.image_choice, self.preset, self.flip],
+            layout=box(flex_flow="row wrap", gap="4px 16px"),
+        )
+        sizes = widgets.HBox(
+            [self.padding, self.stride, self.formula],
+            layout=box(flex_flow="row wrap", gap="4px 16px", align_items="center"),
+        )
+        moves = widgets.HBox(
+            [self.play, self.position, self.row, self.col],
+            layout=box(flex_flow="row wrap", gap="4px 8px"),
+        )
+        image = widgets.VBox([self.image_title, self.image_view, self.image_legend])
+        feature_map = widgets.VBox(
+            [self.feature_map_title, self.feature_map_view, self.feature_map_legend]
+        )
+        editor = widgets.VBox(
+            [widgets.HTML("<b>type a kernel</b> (rows of numbers):"), self.kernel_text],
+            layout=box(margin="0 0 0 12px"),
+        )
+        grids = widgets.HBox(
+            [self.patch_view, self.kernel_view, self.products_view, editor],
+            layout=box(flex_flow="row wrap", align_items="center", gap="0 6px"),
+        )
+        middle = widgets.VBox(
+            [self.products_title, grids, self.sum_view, self.kernel_message],
+            layout=box(max_width="560px"),
+        )
+        panels = widgets.HBox(
+            [image, middle, feature_map],
+            layout=box(flex_flow="row wrap", gap="8px 20px", align_items="flex-start"),
+        )
+        root = widgets.VBox([settings, sizes, moves, panels, self.note])
+        root.add_class("ke-root")
+        return root
+
+    def _connect(self):
+        widgets.link((self.play, "value"), (self.position, "value"))
+        self.position.observe(self._on_position, names="value")
+        self.row.observe(self._on_row_col, names="value")
+        self.col.observe(self._on_row_col, names="value")
+        self.image_choice.observe(self._on_image_choice, names="value")
+        self.preset.observe(self._on_preset, names="value")
+        self.kernel_text.observe(self._on_text, names="value")
+        for w in (self.flip, self.padding, self.stride):
+            w.observe(self._on_setting, names="value")
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- reacting to the controls ---------------------------------------------
+
+    def _on_position(self, change):
+        if self._quiet:
+            return
+        self._quiet = True
+        self.row.value, self.col.value = divmod(self.position.value, self._out_shape[1])
+        self._quiet = False
+        self._show_step()
+
+    def _on_row_col(self, change):
+        if not self._quiet:
+            self.position.value = self.row.value * self._out_shape[1] + self.col.value
+
+    def _on_image_choice(self, change):
+        if not self._quiet:
+            self._set_image(change["new"])
+
+    def _on_preset(self, change):
+        if self._quiet or change["new"] == _CUSTOM:
+            return
+        new = EXAMPLE_KERNEL if change["new"] == "2×2 example" else KERNELS[change["new"]]
+        self._try_kernel(new.copy())
+
+    def _on_text(self, change):
+        if self._quiet:
+            return
+        try:
+            kernel = parse_kernel(change["new"])
+        except ValueError as err:
+            self._message(f"⚠️ {err} — still using the last good kernel.")
+            return
+        self._try_kernel(kernel, from_text=True)
+
+    def _on_setting(self, change):
+        if self._quiet:
+            return
+        if not _fits(self._image.shape, self.kernel.shape, self.padding.value):
+            self._message(
+                f"⚠️ a {self.kernel.shape[0]}×{self.kernel.shape[1]} kernel does not fit the "
+                f"{self._image.shape[0]}×{self._image.shape[1]} image with padding "
+                f"{self.padding.value}; {change['owner'].description} set back to {change['old']}."
+            )
+            self._quietly(lambda: setattr(change["owner"], "value", change["old"]))
+            return
+        self._refresh()
+
+    def _quietly(self, action):
+        self._quiet, was = True, self._quiet
+        try:
+            action()
+        finally:
+            self._quiet = was
+
+    def _message(self, text: str):
+        self.kernel_message.value = f'<span style="color:#b35806">{html.escape(text)}</span>'
+
+    def _try_kernel(self, kernel, from_text=False):
+        """Use kernel (kh, kw) if it fits the padded image; else keep the last good one."""
+        if not _fits(self._image.shape, kernel.shape, self.padding.value):
+            self._message(
+                f"⚠️ a {kernel.shape[0]}×{kernel.shape[1]} kernel does not fit the "
+                f"{self._image.shape[0]}×{self._image.shape[1]} image with padding "
+                f"{self.padding.value} — still using the last good kernel."
+            )
+            return
+        self.kernel = kernel
+        self.kernel_message.value = ""
+        self._quietly(lambda: self._sync_kernel_controls(from_text))
+        self._refresh()
+
+    def _sync_kernel_controls(self, from_text):
+        """Show the kernel in the preset menu and (unless typed) in the text box."""
+        names = {**{n: k for n, k in KERNELS.items()}, "2×2 example": EXAMPLE_KERNEL}
+        same = [n for n, k in names.items() if k.shape == self.kernel.shape]
+        match = [n for n in same if np.allclose(names[n], self.kernel, atol=5e-5)]
+        self.preset.value = match[0] if match else _CUSTOM
+        if not from_text:
+            self.kernel_text.value = _kernel_text(self.kernel)
+
+    def _set_image(self, choice):
+        key = self._images[choice]
+        if key == "own":
+            image = self._own_image
+            vmin, vmax, about = float(image.min()), float(image.max()), "your image"
+            vmax = vmax if vmax > vmin else vmin + 1
+        else:
+            image, vmin, vmax, about = _load_image(key)
+        self._image, self._range, self._about = image, (vmin, vmax), about
+        if key == "example" or not _fits(image.shape, self.kernel.shape, self.padding.value):
+            self.kernel = EXAMPLE_KERNEL.copy()  # 2x2 fits every image
+        self.kernel_message.value = ""
+        self._quietly(lambda: self._sync_kernel_controls(False))
+        self._refresh()
+
+    # --- computing (once per setting) and drawing (once per step) ----------------
+
+    def _refresh(self):
+        """Recompute the maps and pictures for the current settings, then draw the step."""
+        self._compute_maps()
+        self._paint_bases()
+        self._set_ranges()
+        self._show_step()
+
+    def _compute_maps(self):
+        p, s = self.padding.value, self.stride.value
+        self._padded = np.pad(self._image, p)  # (H + 2p, W + 2p), zeros around
+        self._k_used = self.kernel[::-1, ::-1] if self.flip.value else self.kernel
+        self.reference_map = conv2d(
+            self._image, self.kernel, stride=s, padding=p, flip=self.flip.value
+        )
+        self._out_shape = self.reference_map.shape
+        self.feature_map, problem = self.reference_map, None
+        if self._conv_fn is not None:
+            self.feature_map, problem = self._learner_map()
+        self.note.value = self._note_html(problem)
+
+    def _learner_map(self):
+        """(map (Ho, Wo) with NaN where the learner's function gave nothing, problem or None)."""
+        shown = np.full(self._padded.shape, np.nan)  # room for any sensible answer
+        given = (self._padded.copy(), self._k_used.copy())
+        ok, out, problem = call_learner(self._conv_fn, *given, time_limit=5.0)
+        if ok:
+            mistake = _conv2d_mistake(out, self._padded, self._k_used)
+            problem = None if mistake is None else mistake[0]
+            try:
+                out = np.asarray(out, dtype=np.float64)
+            except (TypeError, ValueError):
+                out = None
+            if out is not None and out.ndim == 2:
+                h, w = min(out.shape[0], shown.shape[0]), min(out.shape[1], shown.shape[1])
+                shown[:h, :w] = out[:h, :w]
+        kh, kw = self._k_used.shape
+        valid = shown[: shown.shape[0] - kh + 1, : shown.shape[1] - kw + 1]  # (H+2p-kh+1, ...)
+        s = self.stride.value
+        return valid[::s, ::s], problem  # (Ho, Wo)
+
+    def _note_html(self, problem) -> str:
+        if self._conv_fn is None:
+            return ""
+        name = html.escape(getattr(self._conv_fn, "__name__", "your function"))
+        how = (
+            f"<code>{name}(padded image, kernel)</code> draws the feature map"
+            + (", flipped kernel" if self.flip.value else "")
+            + (f", every {self.stride.value}th value kept" if self.stride.value > 1 else "")
+        )
+        if problem is None:
+            return f"✅ {how}, and it matches conv2d everywhere."
+        return (
+            f"❌ {how}, but it differs from conv2d: {html.escape(problem)}. "
+            "The feature map shows what your function returned; the sum above is the true one."
+        )
+
+    def _paint_bases(self):
+        """Colour the padded image and the whole feature map once; steps copy from these."""
+        p = self.padding.value
+        s = self._scale = max(1, _DISPLAY_PX // max(self._padded.shape))  # screen px per pixel
+        rgb = upscale(colorize(self._padded, *self._range, "gray"), s)
+        if p:  # mark where the real image ends and the zero padding begins
+            h, w = self._image.shape
+            outline(rgb, p * s - 1, p * s - 1, h * s + 2, w * s + 2, _EDGE_COLOUR, 1)
+        self._image_base = rgb
+        finite = self.feature_map[np.isfinite(self.feature_map)]
+        m = float(np.abs(finite).max()) if finite.size else 1.0
+        m = m if m > 0 else 1.0
+        colours = colorize(np.nan_to_num(self.feature_map), -m, m, _SIGNED)  # (Ho, Wo, 3)
+        colours[~np.isfinite(self.feature_map)] = _NO_VALUE
+        self._map_base = upscale(colours, s)
+        self._map_blank = np.broadcast_to(_NOT_YET, self._map_base.shape).copy()
+        self._paint_labels(m)
+
+    def _paint_labels(self, m):
+        """Titles, legends, kernel grid and output-size formula: they change per setting only."""
+        (h, w), p, s = self._image.shape, self.padding.value, self.stride.value
+        kh, kw = self.kernel.shape
+        shape = f"({h}, {w})" + (f", padded to {self._padded.shape}" if p else "")
+        self.image_title.value = f"<b>image</b> {shape}: {html.escape(self._about)}"
+        vmin, vmax = self._range
+        self.image_legend.value = _colorbar_html(vmin, vmax, "gray", "pixel value") + (
+            _swatch(_EDGE_COLOUR, "edge of the image; outside it: zero padding") if p else ""
+        )
+        ho, wo = self._out_shape
+        self.feature_map_title.value = f"<b>feature map</b> ({ho}, {wo})"
+        self.feature_map_legend.value = (
+            _colorbar_html(-m, m, _SIGNED, "feature-map value")
+            + _swatch(_NOT_YET, "not computed yet")
+            + (
+                "&nbsp; " + _swatch(_NO_VALUE, "no value from your function")
+                if self._has_gaps()
+                else ""
+            )
+        )
+        flipped = " (flipped 180°)" if self.flip.value else ""
+        k = np.abs(self._k_used).max() or 1.0
+        self.kernel_view.value = html_grid(
+            self._k_used,
+            fmt=_fmt_for(self._k_used),
+            vmin=-k,
+            vmax=k,
+            cmap=_SIGNED,
+            caption=f"kernel ({kh}, {kw}){flipped}",
+            cell_px=38,
+        )
+        self.formula.value = (
+            "output size = (N + 2·padding − k) // stride + 1 → "
+            + _size_formula(h, kh, p, s, "rows")
+            + ", "
+            + _size_formula(w, kw, p, s, "columns")
+        )
+        self.products_title.value = (
+            f"<b>patch</b> ({kh}, {kw}) ⊙ <b>kernel</b> ({kh}, {kw}) = <b>products</b> "
+            f"({kh}, {kw}); their sum is one feature-map value"
+        )
+
+    def _has_gaps(self) -> bool:
+        return bool(np.isnan(self.feature_map).any())
+
+    def _set_ranges(self):
+        """Slider ranges that match the output size, keeping (row, col) where possible."""
+        ho, wo = self._out_shape
+
+        def update():
+            row, col = min(self.row.value, ho - 1), min(self.col.value, wo - 1)
+            self.row.max, self.col.max = ho - 1, wo - 1
+            self.position.max = self.play.max = ho * wo - 1
+            self.row.value, self.col.value = row, col
+            self.position.value = self.play.value = row * wo + col
+
+        self._quietly(update)
+
+    def _show_step(self):
+        """Draw the current position: outline, patch, products, sum, feature map so far."""
+        i, j = self.row.value, self.col.value
+        s, kh, kw = self.stride.value, *self._k_used.shape
+        self.patch = self._padded[i * s : i * s + kh, j * s : j * s + kw]  # (kh, kw)
+        self.products = self.patch * self._k_used  # (kh, kw)
+        self.sum_value = float(self.products.sum())
+        self.image_view.value = png_bytes(self._image_picture(i * s, j * s))
+        self.feature_map_view.value = png_bytes(self._map_picture(i, j))
+        vmin, vmax = self._range
+        self.patch_view.value = html_grid(
+            self.patch, fmt=_fmt_for(self.patch), vmin=vmin, vmax=vmax, caption="patch", cell_px=38
+        )
+        m = float(np.abs(self.products).max()) or 1.0
+        self.products_view.value = html_grid(
+            self.products,
+            fmt=_fmt_for(self.products),
+            vmin=-m,
+            vmax=m,
+            cmap=_SIGNED,
+            caption="products",
+            cell_px=38,
+        )
+        theirs = self.feature_map[i, j] if self._conv_fn is not None else None
+        self.sum_view.value = _sum_html(self.patch, self._k_used, self.sum_value, (i, j), theirs)
+
+    def _image_picture(self, top, left):
+        """The padded image (RGB, upscaled) with the patch at (top, left) outlined."""
+        s, (kh, kw) = self._scale, self._k_used.shape
+        rgb = self._image_base.copy()
+        return outline(rgb, top * s - 1, left * s - 1, kh * s + 2, kw * s + 2, _PATCH_COLOUR, 3)
+
+    def _map_picture(self, i, j):
+        """The feature map filled in up to cell (i, j) row by row, that cell ringed."""
+        s = self._scale
+        rgb = self._map_blank.copy()
+        rgb[: i * s] = self._map_base[: i * s]  # the finished rows
+        rgb[i * s : (i + 1) * s, : (j + 1) * s] = self._map_base[i * s : (i + 1) * s, : (j + 1) * s]
+        outline(rgb, i * s - 3, j * s - 3, s + 6, s + 6, (0, 0, 0), 2)
+        return outline(rgb, i * s - 1, j * s - 1, s + 2, s + 2, (255, 255, 255), 1)
+
+    # --- the learner's function -------------------------------------------------
+
+    @property
+    def conv_fn(self):
+        """The learner's fn(image, kernel) drawing the feature map, or None for conv2d."""
+        return self._conv_fn
+
+    @conv_fn.setter
+    def conv_fn(self, fn):
+        self._conv_fn = fn
+        self._refresh()
