@@ -24,6 +24,25 @@ from .explorer import EXAMPLE_IMAGE, EXAMPLE_KERNEL, KernelExplorer, parse_kerne
 
 # --- 05-06: neural networks (imports) ---
 # isort: split
+from .canvas import compare_on_permuted, place_on_canvas, shift_predictions_widget
+from .checks import (
+    check_conv_params,
+    check_global_avg_pool,
+    check_most_confused,
+    check_place_digit,
+    check_relu_backward,
+)
+from .inspect_cnn import (
+    confusion_matrix,
+    feature_maps_widget,
+    first_conv_weights,
+    most_confused_pairs,
+    show_confusion,
+    show_kernels,
+    show_mistakes,
+)
+
+# isort: split
 from .models import (
     Conv2D,
     Dense,
@@ -104,6 +123,21 @@ __all__ = [
     "parse_kernel",
     "photo_crop",
     # --- 05-06: neural networks ---
+    "check_conv_params",
+    "check_global_avg_pool",
+    "check_most_confused",
+    "check_place_digit",
+    "check_relu_backward",
+    "compare_on_permuted",
+    "confusion_matrix",
+    "feature_maps_widget",
+    "first_conv_weights",
+    "most_confused_pairs",
+    "place_on_canvas",
+    "shift_predictions_widget",
+    "show_confusion",
+    "show_kernels",
+    "show_mistakes",
     "conv_forward",
     "conv_backward",
     "conv_forward_naive",

@@ -123,7 +123,8 @@ def shift_predictions_widget(models: dict, image, label: int, *, max_shift: int 
     Sliders move the picture by dy rows down and dx columns right (zero fill,
     as :func:`convhelpers.shift`), from -max_shift to +max_shift.
     Built once; a slider step re-draws the picture (PNG bytes) and the table.
-    For tests the VBox has ``.controls`` {"dy", "dx"} and ``.shown`` (the moved image).
+    For tests the VBox has ``.controls`` {"dy", "dx"}, ``.views`` {"picture", "caption",
+    "table"} and ``.shown`` (the moved image).
     """
     import ipywidgets as widgets
 
@@ -158,6 +159,7 @@ def shift_predictions_widget(models: dict, image, label: int, *, max_shift: int 
     )
     box.children[2].layout.grid_gap = "16px"
     box.controls = {"dy": dy, "dx": dx}
+    box.views = {"picture": picture, "caption": caption, "table": table}
     dy.observe(update, names="value")
     dx.observe(update, names="value")
     update()

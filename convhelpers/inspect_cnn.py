@@ -154,7 +154,8 @@ def feature_maps_widget(model, images, labels=None):
 
     Everything is built once; a slider step re-colours the pictures
     (``ipywidgets.Image`` fed by :func:`convhelpers.png_bytes`). For tests the
-    VBox has ``.controls`` (dict: "digit", "layer", "channel") and
+    VBox has ``.controls`` (dict: "digit", "layer", "channel"), ``.views``
+    (dict: "input", "map", "channels", "info", "probabilities") and
     ``.shown_maps`` (the array (h, w) on display) attributes.
     """
     import ipywidgets as widgets
@@ -236,6 +237,13 @@ def feature_maps_widget(model, images, labels=None):
     pictures.layout.grid_gap = "12px"
     box = widgets.VBox([controls, info, key, pictures])
     box.controls = {"digit": digit, "layer": layer, "channel": channel}
+    box.views = {
+        "input": input_image,
+        "map": big_map,
+        "channels": strip,
+        "info": info,
+        "probabilities": probabilities,
+    }
     for control in box.controls.values():
         control.observe(update, names="value")
     update()
