@@ -17,6 +17,40 @@ from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
 
 # --- 01-03: pixels, permutation, translation (imports) ---
+# isort: split
+from .checks import (
+    check_brighten,
+    check_brightest_pixel,
+    check_class_score,
+    check_cosine_similarity,
+    check_invert,
+    check_shift_down,
+    check_unshuffle,
+)
+from .experiments import (
+    PermutationResult,
+    accuracy_vs_shift,
+    cosine_similarity,
+    permutation_experiment,
+)
+from .grid_figures import (
+    plot_accuracy_vs_shift,
+    show_channels,
+    show_contributions,
+    show_equivariance,
+    show_pixel_histograms,
+    show_reference_vectors,
+)
+from .grid_widgets import (
+    adjust,
+    brightness_contrast,
+    digit_window,
+    photo_window,
+    shift_explorer,
+    shuffle_explorer,
+)
+from .linear import LinearModel, train_linear
+
 # --- 04: sliding-kernel convolution (imports) ---
 # isort: split
 from .checks import check_conv2d, check_output_size
@@ -114,6 +148,31 @@ __all__ = [
     "environment_report",
     "slider_check",
     # --- 01-03: pixels, permutation, translation ---
+    "LinearModel",
+    "train_linear",
+    "PermutationResult",
+    "accuracy_vs_shift",
+    "cosine_similarity",
+    "permutation_experiment",
+    "plot_accuracy_vs_shift",
+    "show_channels",
+    "show_contributions",
+    "show_equivariance",
+    "show_pixel_histograms",
+    "show_reference_vectors",
+    "adjust",
+    "brightness_contrast",
+    "digit_window",
+    "photo_window",
+    "shift_explorer",
+    "shuffle_explorer",
+    "check_brighten",
+    "check_brightest_pixel",
+    "check_class_score",
+    "check_cosine_similarity",
+    "check_invert",
+    "check_shift_down",
+    "check_unshuffle",
     # --- 04: sliding-kernel convolution ---
     "EXAMPLE_IMAGE",
     "EXAMPLE_KERNEL",

@@ -136,6 +136,276 @@ def check_class_counts(counts) -> bool:
 
 # --- 01-03: pixels, permutation, translation ---------------------------------
 
+__all__ += [
+    "check_brighten",
+    "check_brightest_pixel",
+    "check_class_score",
+    "check_cosine_similarity",
+    "check_invert",
+    "check_shift_down",
+    "check_unshuffle",
+]
+
+
+def _sample_digits(n: int = 2) -> np.ndarray:
+    """The first n shipped digits, uint8 (n, 28, 28): real test inputs for the checks."""
+    from .data import load_digits
+
+    return load_digits()[0][:n]
+
+
+def _run_cases(fn, what: str, cases, mistake, hint: str) -> bool:
+    """Call fn(*args) for each case; report the first mistake, or ✅ if there is none.
+
+    mistake(value, *args) returns None when value is right, else (problem, hint).
+    Arrays are passed as copies, so a function that changes its input is caught.
+    """
+    for args in cases:
+        copies = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in args)
+        ok, value, problem = call_learner(fn, *copies, time_limit=5.0)
+        if not ok:
+            return report(False, f"{what}: {problem}", hint)
+        changed = [
+            a.shape
+            for a, c in zip(args, copies, strict=True)
+            if isinstance(a, np.ndarray) and not np.array_equal(a, c)
+        ]
+        if changed:
+            return report(
+                False,
+                f"{what}: your function changed its input array {changed[0]} in place",
+                "Build a new array (e.g. out = 255 - image) instead of writing into the input.",
+            )
+        try:
+            found = mistake(value, *args)
+        except Exception:  # an answer too odd to diagnose is still just wrong
+            found = (f"your function returned {type(value).__name__} {value!r:.60}", None)
+        if found is not None:
+            problem, specific = found
+            return report(False, f"{what}: {problem}", specific or hint)
+    return report(True, f"{what}: right on all {len(cases)} test inputs")
+
+
+def _number(value) -> float | None:
+    """value as a float if it is one number (a Python or numpy scalar), else None."""
+    try:
+        return float(value) if np.ndim(value) == 0 else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _array_mistake(value, expected, *, dtype=None, atol=1e-6):
+    """(problem, None) if value is not the array expected (and of dtype, if given), else None."""
+    problem = _compare(value, expected, atol)
+    number = _number(value)
+    if problem is not None and np.ndim(expected) == 0 and number is not None:
+        return f"you gave {number:.6g}, expected {float(expected):.6g}", None
+    if problem is not None:
+        return problem, None
+    if dtype is not None and np.asarray(value).dtype != dtype:
+        return (
+            f"the values are right but the dtype is {np.asarray(value).dtype}, "
+            f"expected {np.dtype(dtype).name}",
+            "Images are stored as uint8: finish with .astype(np.uint8).",
+        )
+    return None
+
+
+# 01: pixels as grids
+
+
+def check_brightest_pixel(fn) -> bool:
+    """Exercise: fn(image (H, W)) returns (row, col) of a pixel with the largest value."""
+
+    def mistake(value, image):
+        if value is None:
+            return "your function returned None", "End it with `return row, col`."
+        if _number(value) is not None:
+            return (
+                f"you returned one number ({value}); expected two, (row, col)",
+                "np.argmax gives a position in the flattened image: np.unravel_index turns it "
+                "into (row, col).",
+            )
+        try:
+            r, c = (int(v) for v in value)
+        except (TypeError, ValueError):
+            return f"expected (row, col), got {value!r:.60}", "Return a pair: `return row, col`."
+        h, w = image.shape
+        if not (0 <= r < h and 0 <= c < w):
+            return f"({r}, {c}) is outside the image of shape {image.shape}", None
+        if image[r, c] == image.max():
+            return None
+        if 0 <= c < h and 0 <= r < w and image[c, r] == image.max():
+            return f"({r}, {c}) has row and column swapped", "Rows come first: image[row, col]."
+        return f"pixel ({r}, {c}) holds {image[r, c]}, the brightest holds {image.max()}", None
+
+    toy = np.arange(63, dtype=np.uint8).reshape(7, 9) % 50  # (7, 9), values below 50
+    toy[2, 6] = 200  # the one brightest pixel; (6, 2) exists too, to catch a swap
+    cases = [(toy,)] + [(d,) for d in _sample_digits()]
+    hint = "i = np.argmax(image) is a flat index; np.unravel_index(i, image.shape) is (row, col)."
+    return _run_cases(fn, "brightest pixel", cases, mistake, hint)
+
+
+def check_invert(fn) -> bool:
+    """Exercise: fn(image (H, W) uint8) returns the negative 255 - image, uint8."""
+
+    def mistake(value, image):
+        found = _array_mistake(value, 255 - image, dtype=np.uint8)
+        if found is None or _compare(value, 255 - image, 0) is None:
+            return found  # right, or right values in the wrong dtype
+        if _compare(value, (-image.astype(np.int64)) % 256, 0) is None:
+            return (
+                "you computed -image: in uint8, -x wraps around to 256 - x",
+                "Subtract from the brightest value instead: 255 - image.",
+            )
+        one_minus = 1 - image.astype(np.int64)
+        if _compare(value, one_minus, 0) is None or _compare(value, one_minus % 256, 0) is None:
+            return "the pixels here run from 0 to 255, not 0 to 1", "Use 255 - image."
+        return found
+
+    toy = np.array([[0, 1, 128], [200, 254, 255]], dtype=np.uint8)
+    cases = [(toy,)] + [(d,) for d in _sample_digits()]
+    return _run_cases(fn, "inverted image", cases, mistake, "255 - image is the negative.")
+
+
+def check_brighten(fn) -> bool:
+    """Exercise: fn(image (H, W) uint8, amount) adds amount and clips to 0-255, uint8."""
+    from .grid_widgets import adjust
+
+    def mistake(value, image, amount):
+        clipped = adjust(image, brightness=amount)
+        found = _array_mistake(value, clipped, dtype=np.uint8)
+        wrapped = adjust(image, brightness=amount, clip=False)
+        if found is not None and _compare(value, wrapped, 0) is None:
+            r, c = np.argwhere(wrapped != clipped)[0]
+            return (
+                f"some pixels wrapped around: {image[r, c]} + ({amount}) became {wrapped[r, c]} "
+                f"at ({r}, {c}) instead of {clipped[r, c]}",
+                "Do the sum in a wider type, clip, then convert back: "
+                "np.clip(image.astype(int) + amount, 0, 255).astype(np.uint8).",
+            )
+        return found
+
+    digits = _sample_digits()
+    ramp = np.arange(0, 256, 15, dtype=np.uint8).reshape(2, 9)  # (2, 9), 0 to 240
+    cases = [(ramp, 30), (digits[0], 100), (digits[1], -60), (ramp, 0)]
+    hint = "Add, clip to 0-255 with np.clip, then .astype(np.uint8)."
+    return _run_cases(fn, "brightened image", cases, mistake, hint)
+
+
+# 02: permutation
+
+
+def check_unshuffle(fn) -> bool:
+    """Exercise: fn(shuffled (H, W), perm (H*W,)) puts the pixels back where they were."""
+    from .images import permute_pixels
+
+    def mistake(value, shuffled, perm):
+        original = permute_pixels(shuffled, np.argsort(perm))
+        found = _array_mistake(value, original)
+        if found is None:
+            return None
+        if _compare(value, permute_pixels(shuffled, perm), 0) is None:
+            return (
+                "you shuffled a second time with perm instead of undoing it",
+                "The permutation that undoes perm is np.argsort(perm).",
+            )
+        if np.size(value) == original.size and np.shape(value) != original.shape:
+            return f"the shape is {np.shape(value)}, expected {original.shape}", (
+                "Reshape the flat result back to the image's shape: .reshape(shuffled.shape)."
+            )
+        return found
+
+    rng = np.random.default_rng(7)
+    toy = np.arange(20, dtype=np.uint8).reshape(4, 5)  # not 28x28: no hard-coded sizes
+    cases = [(permute_pixels(toy, p := rng.permutation(20)), p)]
+    for d in _sample_digits():
+        p = rng.permutation(d.size)
+        cases.append((permute_pixels(d, p), p))
+    hint = "ch.permute_pixels(shuffled, np.argsort(perm)) undoes ch.permute_pixels(image, perm)."
+    return _run_cases(fn, "unshuffled image", cases, mistake, hint)
+
+
+def check_class_score(fn, model) -> bool:
+    """Exercise: fn(model, image (28, 28) uint8, c) is the dot product score of class c.
+
+    Expected: model.scores(image)[c] (pixels scaled to 0-1, plus the bias b[c]).
+    """
+
+    def mistake(value, model, image, c):
+        expected = float(model.scores(image)[c])
+        found = _array_mistake(value, expected, atol=1e-3)
+        number = _number(value)
+        if found is not None and number is not None:
+            if abs(number - (expected - model.b[c])) < 1e-3:
+                return f"{number:.3f} is missing the bias b[{c}]", "Add model.b[c]."
+            raw = float(np.sum(image * model.reference_vectors()[c]) + model.b[c])
+            if abs(number - raw) < 1e-2 * max(1.0, abs(raw)):
+                return (
+                    "you used pixel values 0-255; the model was trained on 0-1",
+                    "Scale the pixels first: ch.to_float(image).",
+                )
+        return found
+
+    digits = _sample_digits(3)
+    cases = [(model, d, c) for d, c in zip(digits, (0, 5, 9), strict=True)]
+    hint = "score = np.sum(ch.to_float(image) * model.reference_vectors()[c]) + model.b[c]."
+    return _run_cases(fn, "class score", cases, mistake, hint)
+
+
+# 03: translation
+
+
+def check_cosine_similarity(fn) -> bool:
+    """Exercise: fn(a, b) is the cosine of the angle between two images seen as vectors."""
+    from .experiments import cosine_similarity
+    from .images import shift
+
+    def mistake(value, a, b):
+        found = _array_mistake(value, cosine_similarity(a, b))
+        if found is None:
+            return None
+        if a.dtype == np.uint8:
+            ok, on_floats, _ = call_learner(fn, a.astype(float), b.astype(float), time_limit=5.0)
+            if ok and _compare(on_floats, cosine_similarity(a, b), 1e-6) is None:
+                return (
+                    "right for float images but not for these uint8 ones: the products "
+                    "overflowed (uint8 holds only 0-255)",
+                    "Convert first: a = a.astype(float).ravel() (and the same for b).",
+                )
+        return found
+
+    d = _sample_digits(2)
+    cases = [(d[0], d[0]), (d[0], shift(d[0], dx=3)), (d[0], d[1]), (d[1].astype(float), d[0])]
+    hint = "cos = (a · b) / (|a| |b|): np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))."
+    return _run_cases(fn, "cosine similarity", cases, mistake, hint)
+
+
+def check_shift_down(fn) -> bool:
+    """Exercise: fn(image (H, W), k) moves the picture k pixels down, zeros on top."""
+    from .images import shift
+
+    def mistake(value, image, k):
+        found = _array_mistake(value, shift(image, dy=k))
+        if found is None:
+            return None
+        if _compare(value, np.roll(image, k, axis=0), 0) is None:
+            return (
+                f"the bottom {k} rows came back at the top (np.roll wraps around)",
+                "Start from np.zeros_like(image) and copy image[:H - k] into rows k onwards.",
+            )
+        if _compare(value, shift(image, dy=-k), 0) is None:
+            return "the picture moved up, not down", "Row r of the input goes to row r + k."
+        if _compare(value, shift(image, dx=k), 0) is None:
+            return "the picture moved right, not down", "Move rows (axis 0), not columns."
+        return found
+
+    ramp = np.arange(1, 31, dtype=np.uint8).reshape(6, 5)  # ink everywhere: a roll shows
+    digit = _sample_digits(1)[0]
+    cases = [(ramp, 2), (digit, 4), (ramp, 0), (digit, 1)]
+    hint = "out = np.zeros_like(image); out[k:] = image[:image.shape[0] - k]"
+    return _run_cases(fn, "shifted image", cases, mistake, hint)
+
 
 # --- 04: sliding-kernel convolution ------------------------------------------
 
