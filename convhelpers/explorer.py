@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ._validate import as_numeric_array
-from .checks import _conv2d_mistake, call_learner
+from .checks import _run_conv
 from .conv import KERNELS, conv2d, output_size
 from .data import load_digits, load_photo
 from .render import colorize, html_grid, outline, png_bytes, upscale
@@ -33,7 +33,8 @@ EXAMPLE_KERNEL.setflags(write=False)
 
 _MAX_KERNEL = 7  # larger kernels do not fit the panels readably
 _MAX_IMAGE = 128  # pixels per side; each one should stay visible
-_DISPLAY_PX = 280  # the pictures are about this many pixels wide
+_DISPLAY_PX = 256  # the pictures are about this many pixels wide
+_MARGIN = 4  # white pixels around each picture, so outlines at its edge stay whole
 _PATCH_COLOUR = (230, 97, 0)  # orange: visible on gray, for colour-blind readers too
 _EDGE_COLOUR = (94, 60, 153)  # purple: the border of the unpadded image
 _NOT_YET = np.array([170, 170, 170], dtype=np.uint8)  # feature-map cells not computed yet
@@ -186,6 +187,19 @@ def _swatch(rgb, text: str) -> str:
     return f'<span style="{box}border:1px solid #888"></span> {text}'
 
 
+def _framed(rgb: np.ndarray, scale: int = 1) -> np.ndarray:
+    """(H, W, 3) -> (H*scale + 2*_MARGIN, W*scale + 2*_MARGIN, 3): upscaled, with a white margin."""
+    rgb = upscale(rgb, scale) if scale > 1 else rgb
+    return np.pad(rgb, ((_MARGIN, _MARGIN), (_MARGIN, _MARGIN), (0, 0)), constant_values=255)
+
+
+def _row(children, gap="16px", align="center") -> widgets.HBox:
+    """A wrapping row of widgets with gap between them (ipywidgets' Layout has no gap)."""
+    for child in children:
+        child.layout.margin = f"2px {gap} 2px 0"
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", align_items=align))
+
+
 def _resolve_kernel(kernel) -> np.ndarray:
     """A kernel given as a preset name, typed text or an array -> float64 (kh, kw)."""
     if isinstance(kernel, str):
@@ -282,9 +296,9 @@ class KernelExplorer:
         self.stride = widgets.IntSlider(value=stride, min=1, max=3, description="stride")
         self.formula = widgets.HTML()
         self.play = widgets.Play(interval=200, description="play", show_repeat=False)
-        self.position = widgets.IntSlider(description="step", continuous_update=True)
-        self.row = widgets.IntSlider(description="row i", continuous_update=True)
-        self.col = widgets.IntSlider(description="column j", continuous_update=True)
+        self.position = widgets.IntSlider(description="step", layout=widgets.Layout(width="300px"))
+        self.row = widgets.IntSlider(description="row i", layout=widgets.Layout(width="230px"))
+        self.col = widgets.IntSlider(description="column j", layout=widgets.Layout(width="230px"))
         for w, name in [
             (self.image_choice, "image-choice"),
             (self.preset, "preset"),
@@ -322,39 +336,28 @@ class KernelExplorer:
 
     def _layout(self) -> widgets.VBox:
         box = widgets.Layout
-        settings = widgets.HBox(
-            [self.image_choice, self.preset, self.flip],
-            layout=box(flex_flow="row wrap", gap="4px 16px"),
-        )
-        sizes = widgets.HBox(
-            [self.padding, self.stride, self.formula],
-            layout=box(flex_flow="row wrap", gap="4px 16px", align_items="center"),
-        )
-        moves = widgets.HBox(
-            [self.play, self.position, self.row, self.col],
-            layout=box(flex_flow="row wrap", gap="4px 8px"),
-        )
+        settings = _row([self.image_choice, self.preset, self.flip])
+        sizes = _row([self.padding, self.stride, self.formula])
+        moves = _row([self.play, self.position, self.row, self.col])
         image = widgets.VBox([self.image_title, self.image_view, self.image_legend])
         feature_map = widgets.VBox(
             [self.feature_map_title, self.feature_map_view, self.feature_map_legend]
         )
         editor = widgets.VBox(
-            [widgets.HTML("<b>type a kernel</b> (rows of numbers):"), self.kernel_text],
-            layout=box(margin="0 0 0 12px"),
+            [widgets.HTML("<b>type a kernel</b><br>(rows of numbers)"), self.kernel_text],
+            layout=box(width="190px"),
         )
+        pictures = _row([image, feature_map, editor], gap="24px", align="flex-start")
+
+        def sign(text):
+            return widgets.HTML(f'<span style="font-size:22px;padding:0 4px">{text}</span>')
+
         grids = widgets.HBox(
-            [self.patch_view, self.kernel_view, self.products_view, editor],
-            layout=box(flex_flow="row wrap", align_items="center", gap="0 6px"),
+            [self.patch_view, sign("⊙"), self.kernel_view, sign("="), self.products_view],
+            layout=box(flex_flow="row wrap", align_items="center"),
         )
-        middle = widgets.VBox(
-            [self.products_title, grids, self.sum_view, self.kernel_message],
-            layout=box(max_width="560px"),
-        )
-        panels = widgets.HBox(
-            [image, middle, feature_map],
-            layout=box(flex_flow="row wrap", gap="8px 20px", align_items="flex-start"),
-        )
-        root = widgets.VBox([settings, sizes, moves, panels, self.note])
+        dot = widgets.VBox([self.products_title, grids, self.sum_view, self.kernel_message])
+        root = widgets.VBox([settings, sizes, moves, pictures, dot, self.note])
         root.add_class("ke-root")
         return root
 
@@ -397,14 +400,17 @@ class KernelExplorer:
         self._try_kernel(new.copy())
 
     def _on_text(self, change):
-        if self._quiet:
-            return
+        if not self._quiet:
+            self._adopt_text()
+
+    def _adopt_text(self) -> bool:
+        """Use the typed kernel if it parses and fits; else say why. True if it was used."""
         try:
-            kernel = parse_kernel(change["new"])
+            kernel = parse_kernel(self.kernel_text.value)
         except ValueError as err:
             self._message(f"⚠️ {err} — still using the last good kernel.")
-            return
-        self._try_kernel(kernel, from_text=True)
+            return False
+        return self._try_kernel(kernel, from_text=True)
 
     def _on_setting(self, change):
         if self._quiet:
@@ -416,6 +422,8 @@ class KernelExplorer:
                 f"{self.padding.value}; {change['owner'].description} set back to {change['old']}."
             )
             self._quietly(lambda: setattr(change["owner"], "value", change["old"]))
+            return
+        if self.kernel_message.value and self._adopt_text():  # a typed kernel that fits now
             return
         self._refresh()
 
@@ -429,19 +437,20 @@ class KernelExplorer:
     def _message(self, text: str):
         self.kernel_message.value = f'<span style="color:#b35806">{html.escape(text)}</span>'
 
-    def _try_kernel(self, kernel, from_text=False):
-        """Use kernel (kh, kw) if it fits the padded image; else keep the last good one."""
+    def _try_kernel(self, kernel, from_text=False) -> bool:
+        """Use kernel (kh, kw) if it fits the padded image (True); else keep the last good one."""
         if not _fits(self._image.shape, kernel.shape, self.padding.value):
             self._message(
                 f"⚠️ a {kernel.shape[0]}×{kernel.shape[1]} kernel does not fit the "
                 f"{self._image.shape[0]}×{self._image.shape[1]} image with padding "
                 f"{self.padding.value} — still using the last good kernel."
             )
-            return
+            return False
         self.kernel = kernel
         self.kernel_message.value = ""
         self._quietly(lambda: self._sync_kernel_controls(from_text))
         self._refresh()
+        return True
 
     def _sync_kernel_controls(self, from_text):
         """Show the kernel in the preset menu and (unless typed) in the text box."""
@@ -491,23 +500,19 @@ class KernelExplorer:
 
     def _learner_map(self):
         """(map (Ho, Wo) with NaN where the learner's function gave nothing, problem or None)."""
+        out, mistake, _ = _run_conv(self._conv_fn, self._padded, self._k_used, time_limit=5.0)
         shown = np.full(self._padded.shape, np.nan)  # room for any sensible answer
-        given = (self._padded.copy(), self._k_used.copy())
-        ok, out, problem = call_learner(self._conv_fn, *given, time_limit=5.0)
-        if ok:
-            mistake = _conv2d_mistake(out, self._padded, self._k_used)
-            problem = None if mistake is None else mistake[0]
-            try:
-                out = np.asarray(out, dtype=np.float64)
-            except (TypeError, ValueError):
-                out = None
-            if out is not None and out.ndim == 2:
-                h, w = min(out.shape[0], shown.shape[0]), min(out.shape[1], shown.shape[1])
-                shown[:h, :w] = out[:h, :w]
+        try:
+            out = np.asarray(out, dtype=np.float64)
+        except (TypeError, ValueError):
+            out = None
+        if out is not None and out.ndim == 2:
+            h, w = min(out.shape[0], shown.shape[0]), min(out.shape[1], shown.shape[1])
+            shown[:h, :w] = out[:h, :w]
         kh, kw = self._k_used.shape
         valid = shown[: shown.shape[0] - kh + 1, : shown.shape[1] - kw + 1]  # (H+2p-kh+1, ...)
         s = self.stride.value
-        return valid[::s, ::s], problem  # (Ho, Wo)
+        return valid[::s, ::s], None if mistake is None else mistake[0]  # (Ho, Wo), str
 
     def _note_html(self, problem) -> str:
         if self._conv_fn is None:
@@ -516,7 +521,11 @@ class KernelExplorer:
         how = (
             f"<code>{name}(padded image, kernel)</code> draws the feature map"
             + (", flipped kernel" if self.flip.value else "")
-            + (f", every {self.stride.value}th value kept" if self.stride.value > 1 else "")
+            + (
+                f", keeping every {self.stride.value}-th value (stride)"
+                if self.stride.value > 1
+                else ""
+            )
         )
         if problem is None:
             return f"✅ {how}, and it matches conv2d everywhere."
@@ -529,18 +538,19 @@ class KernelExplorer:
         """Colour the padded image and the whole feature map once; steps copy from these."""
         p = self.padding.value
         s = self._scale = max(1, _DISPLAY_PX // max(self._padded.shape))  # screen px per pixel
-        rgb = upscale(colorize(self._padded, *self._range, "gray"), s)
+        rgb = _framed(colorize(self._padded, *self._range, "gray"), s)
         if p:  # mark where the real image ends and the zero padding begins
             h, w = self._image.shape
-            outline(rgb, p * s - 1, p * s - 1, h * s + 2, w * s + 2, _EDGE_COLOUR, 1)
+            edge = _MARGIN + p * s - 1
+            outline(rgb, edge, edge, h * s + 2, w * s + 2, _EDGE_COLOUR, 1)
         self._image_base = rgb
         finite = self.feature_map[np.isfinite(self.feature_map)]
         m = float(np.abs(finite).max()) if finite.size else 1.0
         m = m if m > 0 else 1.0
         colours = colorize(np.nan_to_num(self.feature_map), -m, m, _SIGNED)  # (Ho, Wo, 3)
         colours[~np.isfinite(self.feature_map)] = _NO_VALUE
-        self._map_base = upscale(colours, s)
-        self._map_blank = np.broadcast_to(_NOT_YET, self._map_base.shape).copy()
+        self._map_base = _framed(colours, s)
+        self._map_blank = _framed(np.broadcast_to(_NOT_YET, (*colours.shape[:2], 3)), s)
         self._paint_labels(m)
 
     def _paint_labels(self, m):
@@ -550,8 +560,14 @@ class KernelExplorer:
         shape = f"({h}, {w})" + (f", padded to {self._padded.shape}" if p else "")
         self.image_title.value = f"<b>image</b> {shape}: {html.escape(self._about)}"
         vmin, vmax = self._range
-        self.image_legend.value = _colorbar_html(vmin, vmax, "gray", "pixel value") + (
-            _swatch(_EDGE_COLOUR, "edge of the image; outside it: zero padding") if p else ""
+        self.image_legend.value = (
+            _colorbar_html(vmin, vmax, "gray", "pixel value")
+            + _swatch(_PATCH_COLOUR, f"the {kh}×{kw} patch under the kernel")
+            + (
+                "<br>" + _swatch(_EDGE_COLOUR, "edge of the image; outside: zero padding")
+                if p
+                else ""
+            )
         )
         ho, wo = self._out_shape
         self.feature_map_title.value = f"<b>feature map</b> ({ho}, {wo})"
@@ -607,7 +623,7 @@ class KernelExplorer:
         i, j = self.row.value, self.col.value
         s, kh, kw = self.stride.value, *self._k_used.shape
         self.patch = self._padded[i * s : i * s + kh, j * s : j * s + kw]  # (kh, kw)
-        self.products = self.patch * self._k_used  # (kh, kw)
+        self.products = self.patch * self._k_used + 0.0  # (kh, kw); + 0.0 turns -0 into 0
         self.sum_value = float(self.products.sum())
         self.image_view.value = png_bytes(self._image_picture(i * s, j * s))
         self.feature_map_view.value = png_bytes(self._map_picture(i, j))
@@ -631,17 +647,19 @@ class KernelExplorer:
     def _image_picture(self, top, left):
         """The padded image (RGB, upscaled) with the patch at (top, left) outlined."""
         s, (kh, kw) = self._scale, self._k_used.shape
-        rgb = self._image_base.copy()
-        return outline(rgb, top * s - 1, left * s - 1, kh * s + 2, kw * s + 2, _PATCH_COLOUR, 3)
+        y, x = _MARGIN + top * s - 2, _MARGIN + left * s - 2  # just outside the patch
+        return outline(self._image_base.copy(), y, x, kh * s + 4, kw * s + 4, _PATCH_COLOUR, 3)
 
     def _map_picture(self, i, j):
         """The feature map filled in up to cell (i, j) row by row, that cell ringed."""
-        s = self._scale
+        s, m = self._scale, _MARGIN
         rgb = self._map_blank.copy()
-        rgb[: i * s] = self._map_base[: i * s]  # the finished rows
-        rgb[i * s : (i + 1) * s, : (j + 1) * s] = self._map_base[i * s : (i + 1) * s, : (j + 1) * s]
-        outline(rgb, i * s - 3, j * s - 3, s + 6, s + 6, (0, 0, 0), 2)
-        return outline(rgb, i * s - 1, j * s - 1, s + 2, s + 2, (255, 255, 255), 1)
+        done, now = slice(m, m + i * s), slice(m + i * s, m + (i + 1) * s)
+        rgb[done] = self._map_base[done]  # the finished rows (and the margin beside them)
+        rgb[now, : m + (j + 1) * s] = self._map_base[now, : m + (j + 1) * s]  # this row so far
+        y, x = m + i * s, m + j * s
+        outline(rgb, y - 3, x - 3, s + 6, s + 6, (0, 0, 0), 2)  # black ring, white inside it:
+        return outline(rgb, y - 1, x - 1, s + 2, s + 2, (255, 255, 255), 1)  # seen on any colour
 
     # --- the learner's function -------------------------------------------------
 
