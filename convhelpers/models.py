@@ -180,7 +180,7 @@ class Sequential:
         self.input_shape = tuple(input_shape)
 
     def _as_input(self, X) -> np.ndarray:
-        """X (N, H, W) or (N, C, H, W), uint8 or float -> float32 (N, C, H, W)."""
+        """X (N, H, W) or (N, C, H, W), uint8 or float -> float (N, C, H, W)."""
         c, h, w = self.input_shape
         expected = f"(N, {h or 'H'}, {w or 'W'}) or (N, {c}, {h or 'H'}, {w or 'W'})"
         X = np.asarray(X)
@@ -190,9 +190,9 @@ class Sequential:
         ok = ok and all(n is None or m == n for m, n in zip(X.shape[2:], (h, w), strict=True))
         if not ok:
             raise ValueError(f"X must have shape {expected}, got {np.shape(X)}")
-        if X.dtype == np.float32:
-            return X
-        return to_float(X)
+        if np.issubdtype(X.dtype, np.floating):
+            return X  # float32 for training; float64 works too (gradient checks)
+        return to_float(X)  # uint8 0-255 -> float32 0-1
 
     def forward(self, X) -> np.ndarray:
         """Scores of a batch, keeping every layer's cache for backward: X -> (N, 10)."""

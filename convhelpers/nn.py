@@ -67,10 +67,15 @@ def _conv_args(x, w, b, stride, padding):
 
 
 def _pad(x: np.ndarray, padding: int) -> np.ndarray:
-    """Zeros around the last two axes: (N, C, H, W) -> (N, C, H + 2p, W + 2p)."""
+    """Zeros around the last two axes: (N, C, H, W) -> (N, C, H + 2p, W + 2p).
+
+    The result's memory order is channels-last (see conv_forward).
+    """
     if padding == 0:
         return x
-    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    x_last = x.transpose(0, 2, 3, 1)  # (N, H, W, C)
+    p = padding
+    return np.pad(x_last, ((0, 0), (p, p), (p, p), (0, 0))).transpose(0, 3, 1, 2)
 
 
 # --- convolution, the readable version ---------------------------------------
@@ -131,19 +136,24 @@ def conv_forward(x, w, b, *, stride: int = 1, padding: int = 0):
     """Convolution layer as one matrix product: the same result as conv_forward_naive.
 
     x (N, C, H, W), w (F, C, kh, kw), b (F,) -> (out, cache), out (N, F, Ho, Wo).
-    "im2col": lay every kh x kw patch of every channel out as one row of a
-    matrix, then multiply by the filters.
+    "im2col": lay every kh x kw patch (all channels) out as one row of a matrix,
+    then one matrix product with the filters gives every output value at once.
     """
     x, w, b, stride, padding, out_h, out_w = _conv_args(x, w, b, stride, padding)
     n_images, channels = x.shape[:2]
     n_filters, _, kh, kw = w.shape
+    # Speed: the arrays *look* like (N, C, H, W), but in memory the channels come
+    # last (N, H, W, C): then a patch's numbers sit side by side and the copy
+    # below is ~10x faster. Our layers keep that memory order from layer to layer.
     windows = sliding_windows(_pad(x, padding), kh, kw, stride)  # (N, C, Ho, Wo, kh, kw), a view
-    # The copy: one row per output position, one column per (channel, kernel row, kernel column).
-    cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n_images * out_h * out_w, -1)
-    out = cols @ w.reshape(n_filters, -1).T + b  # (N*Ho*Wo, F)
-    # (N, Ho, Wo, F) in memory, seen as (N, F, Ho, Wo): no copy needed.
+    # The copy: one row per output position (n, i, j), one column per (a, b, c).
+    cols = windows.transpose(0, 2, 3, 4, 5, 1).reshape(n_images * out_h * out_w, -1)
+    w_rows = w.transpose(0, 2, 3, 1).reshape(n_filters, -1)  # (F, kh*kw*C), same column order
+    out = cols @ w_rows.T  # (N*Ho*Wo, F)
+    out += b
+    # (N, Ho, Wo, F) in memory, seen as (N, F, Ho, Wo): no copy.
     out = out.reshape(n_images, out_h, out_w, n_filters).transpose(0, 3, 1, 2)
-    return out, (x.shape, cols, w, stride, padding)
+    return out, (x.shape, cols, w_rows, w.shape, stride, padding)
 
 
 def conv_backward(dout, cache, *, input_grad: bool = True):
@@ -152,27 +162,28 @@ def conv_backward(dout, cache, *, input_grad: bool = True):
     dx: (N, C, H, W) (None when input_grad=False, e.g. for the images
     themselves), dw: (F, C, kh, kw), db: (F,).
     """
-    x_shape, cols, w, stride, padding = cache
+    x_shape, cols, w_rows, w_shape, stride, padding = cache
     dout = _as_batch(dout, "dout", 4)
     n_images, n_filters, out_h, out_w = dout.shape
     d2 = dout.transpose(0, 2, 3, 1).reshape(-1, n_filters)  # (N*Ho*Wo, F), rows as in cols
-    dw = (d2.T @ cols).reshape(w.shape)
+    n_filters, channels, kh, kw = w_shape
+    dw = (d2.T @ cols).reshape(n_filters, kh, kw, channels).transpose(0, 3, 1, 2)
+    dw = np.ascontiguousarray(dw)  # (F, C, kh, kw)
     db = d2.sum(axis=0)
     if not input_grad:
         return None, dw, db
-    dcols = d2 @ w.reshape(n_filters, -1)  # (N*Ho*Wo, C*kh*kw): the gradient of every patch
-    channels, kh, kw = w.shape[1:]
-    dcols = dcols.reshape(n_images, out_h, out_w, channels, kh, kw)
-    # "col2im": patches overlap, so add each kernel offset's share into place (kh*kw adds).
+    # "col2im": patches overlap, so loop over the kernel offsets (a, c): each sends
+    # dout @ w[:, :, a, c] back to the inputs it touched, one slice shifted by (a, c).
     _, _, height, width = x_shape
-    dxp = np.zeros((n_images, channels, height + 2 * padding, width + 2 * padding), dcols.dtype)
+    w_offsets = w_rows.reshape(n_filters, kh, kw, channels)
+    dxp = np.zeros((n_images, height + 2 * padding, width + 2 * padding, channels), d2.dtype)
     rows, columns = stride * out_h, stride * out_w
     for a in range(kh):
         for c in range(kw):
-            dxp[:, :, a : a + rows : stride, c : c + columns : stride] += dcols[
-                :, :, :, :, a, c
-            ].transpose(0, 3, 1, 2)
-    return dxp[:, :, padding : padding + height, padding : padding + width], dw, db
+            share = (d2 @ w_offsets[:, a, c, :]).reshape(n_images, out_h, out_w, channels)
+            dxp[:, a : a + rows : stride, c : c + columns : stride, :] += share
+    dx = dxp[:, padding : padding + height, padding : padding + width, :]  # (N, H, W, C)
+    return dx.transpose(0, 3, 1, 2), dw, db
 
 
 # --- element-wise and pooling layers -----------------------------------------
@@ -199,28 +210,37 @@ def _quarters(x):
 def maxpool_forward(x):
     """2x2 max-pooling with stride 2: x (N, C, H, W) -> (out (N, C, H//2, W//2), cache).
 
-    Computed as the element-wise maximum of the four strided sub-grids
-    x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2], x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2].
+    The element-wise maximum of the four strided sub-grids a = x[:, :, 0::2, 0::2],
+    b = x[:, :, 0::2, 1::2], c = x[:, :, 1::2, 0::2], d = x[:, :, 1::2, 1::2]
+    (an odd last row or column is dropped).
     """
     x = _as_batch(x, "x", 4)
     a, b, c, d = _quarters(x)
-    out = np.maximum(np.maximum(a, b), np.maximum(c, d))
-    return out, (x, out)
+    top, bottom = np.maximum(a, b), np.maximum(c, d)
+    return np.maximum(top, bottom), (x, top, bottom)
 
 
 def maxpool_backward(dout, cache):
     """Gradient of max-pooling: each dout value goes to the input that was the maximum.
 
-    dout (N, C, H//2, W//2) -> dx (N, C, H, W). On a tie the first of the four
-    sub-grids (reading order) gets the gradient, so it is never counted twice.
+    dout (N, C, H//2, W//2) -> dx (N, C, H, W); the other three inputs of each
+    2x2 block get 0. On a tie the first in reading order (a, b, c, d) wins, so
+    no gradient is counted twice.
     """
-    x, out = cache
-    dx = np.zeros(x.shape, dtype=np.result_type(dout, x))
-    unclaimed = np.ones(out.shape, dtype=bool)  # (N, C, H//2, W//2)
-    for sub_x, sub_dx in zip(_quarters(x), _quarters(dx), strict=True):
-        is_max = (sub_x == out) & unclaimed
-        sub_dx[...] = dout * is_max
-        unclaimed &= ~is_max
+    x, top, bottom = cache
+    dout = _as_batch(dout, "dout", 4)
+    a, b, c, d = _quarters(x)
+    n, channels, height, width = x.shape
+    odd = height % 2 or width % 2  # then the dropped row/column needs zeros
+    dx = (np.zeros if odd else np.empty)((n, height, width, channels), dout.dtype)
+    dx = dx.transpose(0, 3, 1, 2)  # channels last in memory, like the conv layers
+    da, db, dc, dd = _quarters(dx)  # views into dx
+    to_top = dout * (top >= bottom)  # the gradient going to the top row, the rest to the bottom
+    to_bottom = dout - to_top
+    np.multiply(to_top, a >= b, out=da)
+    np.subtract(to_top, da, out=db)
+    np.multiply(to_bottom, c >= d, out=dc)
+    np.subtract(to_bottom, dc, out=dd)
     return dx
 
 
@@ -247,7 +267,10 @@ def flatten_forward(x):
 
 def flatten_backward(dout, cache):
     """Back to the input's shape: dout (N, D) -> dx (N, ...)."""
-    return dout.reshape(cache)
+    dx = dout.reshape(cache)
+    if dx.ndim == 4:  # store (N, C, H, W) channels-last, like the conv layers (a small copy)
+        dx = np.ascontiguousarray(dx.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    return dx
 
 
 def dense_forward(x, w, b):

@@ -160,10 +160,10 @@ def fit(
     augment = as_int(augment, "augment", 0)
     plot_every = as_int(plot_every, "plot_every", 1)
     if X_val is not None:
-        X_val = model._as_input(as_numeric_array(X_val, "X_val"))
+        X_val = model._as_input(as_numeric_array(X_val, "X_val")).astype(np.float32, copy=False)
         y_val = _labels(y_val, len(X_val), "y_val")
     opt = _make_optimizer(optimizer, lr)
-    X = model._as_input(X)  # float32 (N, C, H, W)
+    X = model._as_input(X).astype(np.float32, copy=False)  # (N, C, H, W)
     rng = np.random.default_rng(seed)
     steps_per_epoch = -(-len(X) // batch_size)
     total = num_epochs * steps_per_epoch

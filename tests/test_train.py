@@ -1,0 +1,177 @@
+"""Optimisers, fit (learning, determinism, live display), accuracy."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.figure  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import convhelpers as ch  # noqa: E402
+from convhelpers import train  # noqa: E402
+from convhelpers.models import Dense, Sequential  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def subset():
+    X, y = ch.load_digits()
+    return X[:500], y[:500]
+
+
+def params_of(model):
+    return [p.copy() for layer in model.layers for p in layer.params.values()]
+
+
+def test_fit_reduces_the_loss_and_beats_chance(subset):
+    X, y = subset
+    model = ch.small_cnn(seed=0)
+    before = ch.accuracy(model, X, y)
+    history = ch.fit(model, X, y, num_epochs=1, batch_size=32, live=False)
+    losses = history["batch_loss"]
+    assert len(losses) == 16 and len(history["loss"]) == 1
+    assert np.mean(losses[-4:]) < 0.7 * np.mean(losses[:4])
+    after = ch.accuracy(model, X, y)
+    assert after > 0.5 and after > before + 0.2  # chance is 0.1
+    assert set(history) >= {"loss", "train_acc", "val_acc", "epoch_seconds", "batch_loss"}
+
+
+def test_fit_reports_validation_accuracy_per_epoch(subset):
+    X, y = subset
+    model = ch.mlp(seed=0, hidden=32)
+    history = ch.fit(
+        model, X[:400], y[:400], num_epochs=2, X_val=X[400:], y_val=y[400:], live=False
+    )
+    assert len(history["val_acc"]) == 2 == len(history["epoch_seconds"])
+    assert history["val_acc"][-1] == ch.accuracy(model, X[400:], y[400:])
+
+
+def test_same_seed_same_parameters_different_seed_different(subset):
+    X, y = subset
+    runs = []
+    for seed in (0, 0, 1):
+        model = ch.small_cnn(seed=0)
+        ch.fit(model, X[:128], y[:128], num_epochs=1, batch_size=32, seed=seed, live=False)
+        runs.append(params_of(model))
+    for a, b in zip(runs[0], runs[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not all(np.array_equal(a, c) for a, c in zip(runs[0], runs[2], strict=True))
+
+
+def test_fit_accepts_float_images_and_adam(subset):
+    X, y = subset
+    model = ch.small_cnn(seed=0)
+    history = ch.fit(
+        model, ch.to_float(X), y, num_epochs=2, batch_size=32, optimizer="adam", lr=2e-3, live=False
+    )
+    losses = history["batch_loss"]
+    assert np.mean(losses[-4:]) < 0.7 * np.mean(losses[:4])
+    assert all(p.dtype == np.float32 for p in params_of(model))
+
+
+def test_fit_rejects_bad_arguments(subset):
+    X, y = subset
+    model = ch.small_cnn()
+    with pytest.raises(ValueError, match="y must be 500 integer labels"):
+        ch.fit(model, X, y[:10], live=False)
+    with pytest.raises(ValueError, match="optimizer"):
+        ch.fit(model, X, y, optimizer="rmsprop", live=False)
+    with pytest.raises(ValueError, match="X must have shape"):
+        ch.fit(model, X[:, :20], y, live=False)
+    with pytest.raises(TypeError, match="num_epochs"):
+        ch.fit(model, X, y, num_epochs=1.5, live=False)
+    with pytest.raises(TypeError, match="live"):
+        ch.fit(model, X, y, live="yes")
+
+
+def test_live_display_updates_widgets_and_reuses_one_figure(subset, monkeypatch):
+    X, y = subset
+    created = []
+    original_init = matplotlib.figure.Figure.__init__
+
+    def counting_init(self, *args, **kwargs):
+        created.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "__init__", counting_init)
+    live = train.LiveCurves()
+    assert len(created) == 1
+    first_png = live.image.value
+    history = ch.fit(
+        ch.small_cnn(), X[:256], y[:256], num_epochs=2, batch_size=32, X_val=X[256:300],
+        y_val=y[256:300], live=live, plot_every=4,
+    )  # fmt: skip
+    assert len(created) == 1  # no new figure per redraw
+    assert live.redraws == 16 // 4 + 2  # every 4 batches, plus once per epoch
+    assert live.progress.max == live.progress.value == 16
+    assert live.image.value != first_png and live.image.value[:4] == b"\x89PNG"
+    assert f"{history['val_acc'][-1]:.3f}" in live.status.value
+    x_loss, _ = live.loss_line.get_data()
+    assert np.isclose(x_loss[-1], 2.0)  # the loss curve's x-axis is in epochs
+    np.testing.assert_array_equal(live.val_line.get_data()[1], history["val_acc"])
+
+
+def test_live_true_builds_the_display_itself(subset, monkeypatch, capsys):
+    X, y = subset
+    created = []
+    original_init = train.LiveCurves.__init__
+
+    def spy(self, *args, **kwargs):
+        created.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(train.LiveCurves, "__init__", spy)
+    ch.fit(ch.mlp(hidden=16), X[:64], y[:64], num_epochs=1, live=True, plot_every=1)
+    assert len(created) == 1 and created[0].redraws == 1 + 1  # one batch, then the epoch's end
+    assert created[0].progress.value == 1
+
+
+def test_sgd_momentum_and_adam_steps_by_hand():
+    model = Sequential(Dense(2, 1, rng=0), input_shape=(1, 1, 2))
+    w0 = model.layers[0].params["w"].copy()
+    model.layers[0].grads = {
+        "w": np.array([[1.0], [-2.0]], np.float32),
+        "b": np.ones(1, np.float32),
+    }
+    sgd = ch.SGD(lr=0.1, momentum=0.5)
+    sgd.step(model)
+    sgd.step(model)  # velocity: -0.1 g, then 0.5 * (-0.1 g) - 0.1 g = -0.15 g
+    np.testing.assert_allclose(model.layers[0].params["w"], w0 - 0.25 * np.array([[1.0], [-2.0]]))
+    model.layers[0].params["w"] = w0.copy()
+    adam = ch.Adam(lr=0.01)
+    adam.step(model)  # the first Adam step moves every parameter by lr against the gradient's sign
+    np.testing.assert_allclose(
+        model.layers[0].params["w"], w0 - 0.01 * np.array([[1.0], [-1.0]]), rtol=1e-5
+    )
+
+
+def test_lr_schedule_warms_up_then_decays():
+    lrs = [train._lr_at(step, 100, 0.1, 0.1) for step in range(100)]
+    assert lrs[0] == pytest.approx(0.01) and max(lrs) == pytest.approx(0.1)
+    assert int(np.argmax(lrs)) == 9 and lrs[-1] < 1e-3
+    assert all(a >= b for a, b in zip(lrs[10:], lrs[11:], strict=False))
+
+
+def test_random_shifts_are_shifts_within_range(subset):
+    X, _ = subset
+    images = ch.to_float(X[:20])[:, None]
+    moved = train._random_shifts(images, 2, np.random.default_rng(0))
+    assert moved.shape == images.shape
+    seen = set()
+    for img, out in zip(images, moved, strict=True):
+        matches = [
+            (dy, dx)
+            for dy in range(-2, 3)
+            for dx in range(-2, 3)
+            if np.array_equal(ch.shift(img, dy, dx), out)
+        ]
+        assert matches
+        seen.update(matches)
+    assert len(seen) > 3  # not always the same shift
+
+
+def test_accuracy_is_the_fraction_of_correct_predictions(subset):
+    X, y = subset
+    model = ch.small_cnn(seed=1)
+    assert ch.accuracy(model, X, y) == np.mean(model.predict(X) == y)
+    assert ch.accuracy(model, X[:1], model.predict(X[:1])) == 1.0
