@@ -1,0 +1,55 @@
+"""Fixtures for the real-browser tests: one JupyterLab and one headless Chromium per session.
+
+The tests skip (one line saying how to enable them) when /usr/bin/chromium is missing.
+Screenshots go to test-artifacts/ (gitignored).
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # for `import lab`, also outside pytest's rootdir
+
+import lab  # noqa: E402
+
+ARTIFACTS = lab.ROOT / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = lab.browser_missing()
+    if reason is None:
+        return
+    for item in items:  # only the tests that need the server and the browser
+        if "jupyter_lab" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory):
+    """A running JupyterLab on a temporary copy of notebooks/: url, env, pid and root."""
+    with lab.lab_server(tmp_path_factory.mktemp("jupyter-lab")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser(jupyter_lab):
+    with lab.chromium(jupyter_lab.env) as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser, jupyter_lab):
+    """A fresh browser tab; its kernels are shut down afterwards to keep memory low."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        lab.shutdown_kernels(jupyter_lab.url)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

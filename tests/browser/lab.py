@@ -1,0 +1,332 @@
+"""A real JupyterLab on a temporary copy of the course, driven by headless Chromium.
+
+Shared by the browser tests (tests/browser/conftest.py) and benchmarks/browser_latency.py.
+Nothing here writes outside a temporary folder: the server gets its own HOME, JUPYTER_*,
+IPYTHONDIR, MPLCONFIGDIR and XDG_* directories and serves a copy of notebooks/.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+HOW_TO_ENABLE = "browser tests need Debian's Chromium: `sudo apt-get install chromium` enables them"
+
+# User settings written into the temporary JUPYTER_CONFIG_DIR.
+LAB_SETTINGS = {
+    # no news or update toast over the widgets, no calls home
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    # every cell stays in the page, so the tests see all outputs and screenshots show them
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+}
+
+__all__ = [
+    "CHROMIUM",
+    "HOW_TO_ENABLE",
+    "ROOT",
+    "browser_missing",
+    "chromium",
+    "course_copy",
+    "kernel_pids",
+    "lab_server",
+    "notebooks",
+    "open_notebook",
+    "run_all",
+    "screenshot_notebook",
+    "shutdown_kernels",
+    "code_cells",
+]
+
+
+def notebooks() -> list[str]:
+    """The course's notebook file names, in order."""
+    return sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def browser_missing() -> str | None:
+    """None when the browser tests can run, else a one-line reason and how to enable them."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found; {HOW_TO_ENABLE}"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing: pip install -e '.[test]'"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def isolated_env(home: Path) -> dict:
+    """os.environ with every per-user directory moved into home, and quiet Lab settings."""
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the kernel must use the inline backend, as for a student
+    dirs = {
+        "HOME": "home",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
+        "XDG_CONFIG_HOME": "xdg-config",
+        "XDG_CACHE_HOME": "xdg-cache",
+        "XDG_DATA_HOME": "xdg-data",
+        "XDG_RUNTIME_DIR": "xdg-runtime",
+    }
+    for var, name in dirs.items():
+        path = home / name
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        env[var] = str(path)
+    settings = home / "jupyter-config" / "lab" / "user-settings"
+    for plugin, values in LAB_SETTINGS.items():
+        file = settings / f"{plugin}.jupyterlab-settings"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(json.dumps(values))
+    return env
+
+
+def course_copy(dst: Path) -> Path:
+    """Copy notebooks/ into dst (so Lab never writes into the working tree); return dst."""
+    shutil.copytree(
+        ROOT / "notebooks", dst / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
+    return dst
+
+
+def _get(url: str, timeout: float = 5.0):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
+            )
+        try:
+            _get(f"{url}/api/status", timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.25)
+    raise RuntimeError(f"jupyter lab did not answer in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def _children(pid: int) -> list:
+    import psutil  # ipykernel depends on it
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def kernel_pids(server_pid: int) -> list[int]:
+    """PIDs of the kernels the server started (child processes running ipykernel)."""
+    import psutil
+
+    pids = []
+    for child in _children(server_pid):
+        try:
+            if "ipykernel_launcher" in child.cmdline():
+                pids.append(child.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return pids
+
+
+def _stop(proc: subprocess.Popen, grace: float = 20.0) -> None:
+    """SIGTERM the server (it shuts its kernels down), wait, then SIGKILL it and its kernels."""
+    if proc.poll() is not None:
+        return
+    children = [child.pid for child in _children(proc.pid)]
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+    for pid in children:  # a kernel (or helper) the server could not stop
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def lab_server(workdir: Path, timeout: float = 90.0):
+    """Run `jupyter lab` on a copy of the course in workdir; yield its url, env, pid and root.
+
+    The server listens on 127.0.0.1 at a free port without a token and is stopped by
+    its PID when the block ends, also when it ends with an exception.
+    """
+    env = isolated_env(workdir / "user")
+    root = course_copy(workdir / "course")
+    port = free_port()
+    args = [
+        sys.executable,  # the kernel then runs this interpreter too (kernelspec argv "python")
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        "--IdentityProvider.token=",
+        "--ServerApp.disable_check_xsrf=True",  # REST DELETE of kernels without a token
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: read the cells' models
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log = workdir / "jupyter-lab.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, proc, log, timeout)
+        yield SimpleNamespace(url=url, env=env, pid=proc.pid, root=root)
+    finally:
+        _stop(proc)
+
+
+def shutdown_kernels(url: str) -> None:
+    """Shut every running kernel down (REST DELETE), to keep memory low between notebooks."""
+    for kernel in _get(f"{url}/api/kernels"):
+        request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}", method="DELETE")
+        with contextlib.suppress(urllib.error.HTTPError):  # already gone
+            urllib.request.urlopen(request, timeout=30).close()
+
+
+@contextlib.contextmanager
+def chromium(env: dict):
+    """Yield a headless Debian Chromium driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, env=env
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_notebook(page, url: str, name: str, timeout_ms: int = 90_000) -> None:
+    """Open notebooks/name in a fresh Lab layout and wait until its kernel is idle."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/lab/tree/notebooks/{name}?reset")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=timeout_ms)
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=timeout_ms)
+
+
+CODE_PROMPTS = ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt"
+
+
+def run_all(page, timeout_ms: int = 300_000) -> None:
+    """Run All Cells from the Run menu; return when the run has ended and the kernel idles.
+
+    A code cell's prompt reads "[*]:" while it is queued or running. The stored notebooks
+    keep the counts of their checked cells, so "[n]:" alone does not prove a cell ran:
+    an observer records that the run started (some prompt turned "[*]:"), then we wait
+    until no prompt is "[*]:" (all ran, or Lab dropped the queue after an error).
+    """
+    page.evaluate(
+        """(selector) => {
+            window.__runStarted = false;
+            const started = () => [...document.querySelectorAll(selector)]
+                .some(p => p.textContent.includes('[*]'));
+            const observer = new MutationObserver(() => {
+                if (started()) { window.__runStarted = true; observer.disconnect(); }
+            });
+            observer.observe(document.querySelector('.jp-NotebookPanel'),
+                             {subtree: true, childList: true, characterData: true});
+        }""",
+        CODE_PROMPTS,
+    )
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+    page.wait_for_function(
+        """(selector) => {
+            const busy = [...document.querySelectorAll(selector)]
+                .some(p => p.textContent.includes('[*]'));
+            const bar = document.querySelector('#jp-main-statusbar');
+            return window.__runStarted && !busy && bar.textContent.includes('Idle');
+        }""",
+        arg=CODE_PROMPTS,
+        timeout=timeout_ms,
+        polling=250,
+    )
+
+
+def code_cells(page) -> list[dict]:
+    """What the open notebook's code cells hold in the front end, read from Lab's models.
+
+    One dict per code cell: index (among all cells), execution_count and outputs, each
+    output as {type, name (streams), text (streams, errors), mimes (rich outputs)}.
+    """
+    return page.evaluate(
+        """() => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            return panel.content.widgets.map((cell, index) => ({cell, index}))
+                .filter(({cell}) => cell.model.type === 'code')
+                .map(({cell, index}) => {
+                    const outputs = [];
+                    for (let i = 0; i < cell.model.outputs.length; i++) {
+                        const o = cell.model.outputs.get(i).toJSON();
+                        outputs.push({
+                            type: o.output_type,
+                            name: o.name || null,
+                            text: o.output_type === 'error' ? `${o.ename}: ${o.evalue}`
+                                : [].concat(o.text || []).join(''),
+                            mimes: Object.keys(o.data || {}),
+                        });
+                    }
+                    return {index, execution_count: cell.model.executionCount, outputs};
+                });
+        }"""
+    )
+
+
+def screenshot_notebook(page, path: Path, max_height: int = 16_000) -> Path:
+    """Save the whole open notebook as one PNG: fold the file browser away, grow the window
+    to the notebook's height and scroll to its top."""
+    open_tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if open_tab.count():
+        open_tab.first.click()
+    outer = ".jp-NotebookPanel .jp-WindowedPanel-outer"
+    height = page.evaluate(
+        "(sel) => { const o = document.querySelector(sel);"
+        " return o.scrollHeight - o.clientHeight + window.innerHeight; }",
+        outer,
+    )
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, max_height)})
+    page.evaluate("(sel) => { document.querySelector(sel).scrollTop = 0; }", outer)
+    page.wait_for_timeout(500)  # let Lab lay the taller window out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    return path
