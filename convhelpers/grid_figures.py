@@ -141,8 +141,9 @@ def show_contributions(model, images: dict, c: int, *, boundary: float | None = 
     maps = {t: model.contributions(img, c) for t, img in images.items()}  # (H, W) each
     limit = max(float(np.abs(m).max()) for m in maps.values()) or 1.0
     fig, axes = plt.subplots(
-        len(images), 2, figsize=(9, 4.1 * len(images)), squeeze=False, layout="constrained"
+        len(images), 2, figsize=(10, 4.1 * len(images)), squeeze=False, layout="constrained"
     )
+    fig.get_layout_engine().set(wspace=0.12)  # room between the first colour bar and the maps
     for (title, image), (ax_img, ax_map) in zip(images.items(), axes, strict=True):
         score = float(model.scores(image)[c])
         show_image(image, ax_img, title=title)
@@ -150,8 +151,10 @@ def show_contributions(model, images: dict, c: int, *, boundary: float | None = 
             ax_map, maps[title], limit, f"pixel × weight for class {c}\nscore for {c}: {score:.2f}"
         )
         if boundary is not None:
+            between = f"between rows {int(np.floor(boundary))} and {int(np.ceil(boundary))}"
             for ax in (ax_img, ax_map):
-                ax.axhline(boundary, color="#E69F00", linewidth=2, linestyle="--")
+                ax.axhline(boundary, color="#E69F00", linewidth=2, linestyle="--", label=between)
+            ax_img.legend(loc="lower left", fontsize=8)
     fig.colorbar(shown, ax=axes[:, 1], shrink=0.6, label="contribution to the score")
     return fig
 
