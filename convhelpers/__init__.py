@@ -55,6 +55,7 @@ from .linear import LinearModel, train_linear
 # isort: split
 from .checks import check_conv2d, check_output_size
 from .explorer import EXAMPLE_IMAGE, EXAMPLE_KERNEL, KernelExplorer, parse_kernel, photo_crop
+from .learn_kernel import learn_kernel
 
 # --- 05-06: neural networks (imports) ---
 # isort: split
@@ -179,6 +180,7 @@ __all__ = [
     "KernelExplorer",
     "check_conv2d",
     "check_output_size",
+    "learn_kernel",
     "parse_kernel",
     "photo_crop",
     # --- 05-06: neural networks ---
