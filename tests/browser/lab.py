@@ -54,6 +54,7 @@ __all__ = [
     "screenshot_notebook",
     "shutdown_kernels",
     "code_cells",
+    "write_notebook",
 ]
 
 
@@ -113,6 +114,19 @@ def course_copy(dst: Path) -> Path:
         ROOT / "notebooks", dst / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
     )
     return dst
+
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def write_notebook(root: Path, name: str, sources: list[str]) -> str:
+    """Write a notebook of code cells into the served copy (root/notebooks); return its name."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    nbformat.write(nb, root / "notebooks" / name)
+    return name
 
 
 def _get(url: str, timeout: float = 5.0):

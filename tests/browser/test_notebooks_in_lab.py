@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import lab
-import nbformat
 import pytest
 from playwright.sync_api import expect
 
@@ -25,7 +24,6 @@ WIDGET_REPR = re.compile(
 )
 WIDGET_TROUBLE = ("Loading widget", "Error displaying widget")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
 def test_kernels_run_the_courses_python(jupyter_lab):
@@ -112,20 +110,20 @@ def test_notebook_runs_in_jupyterlab(name, page, jupyter_lab, artifacts):
 
 def test_a_broken_notebook_is_caught(page, jupyter_lab, artifacts):
     """The same inspection finds an error, a warning, an unrun cell and two broken widgets."""
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
     missing_model = {WIDGET_VIEW: {"model_id": "nope", "version_major": 2, "version_minor": 0}}
-    nb.cells = [
-        nbformat.v4.new_code_cell("import warnings\nwarnings.warn('careful')"),
-        nbformat.v4.new_code_cell(
-            f"from IPython.display import display\ndisplay({missing_model!r}, raw=True)"
-        ),
-        nbformat.v4.new_code_cell("print('IntSlider(value=3, min=0)')"),
-        nbformat.v4.new_code_cell("1 / 0"),
-        nbformat.v4.new_code_cell("print('never runs')"),
-    ]
-    nbformat.write(nb, jupyter_lab.root / "notebooks" / "broken_probe.ipynb")
+    name = lab.write_notebook(
+        jupyter_lab.root,
+        "broken_probe.ipynb",
+        [
+            "import warnings\nwarnings.warn('careful')",
+            f"from IPython.display import display\ndisplay({missing_model!r}, raw=True)",
+            "print('IntSlider(value=3, min=0)')",
+            "1 / 0",
+            "print('never runs')",
+        ],
+    )
     shot = artifacts / "lab-broken-probe.png"
-    problems = run_and_inspect(page, jupyter_lab.url, "broken_probe.ipynb", shot)
+    problems = run_and_inspect(page, jupyter_lab.url, name, shot)
     joined = "\n".join(problems)
     assert "cell 0 printed a warning" in joined
     assert "Error displaying widget" in joined
