@@ -226,16 +226,19 @@ def feature_maps_widget(model, images, labels=None):
 
     controls = widgets.HBox([digit, layer, channel])
     pictures = widgets.HBox(
-        [
-            caption("input digit", input_image),
-            caption("chosen channel", big_map),
-            caption("all channels of this layer", strip),
-            probabilities,
-        ]
+        [caption("input digit", input_image), caption("chosen channel", big_map), probabilities]
     )
     pictures.layout.align_items = "flex-start"
-    pictures.layout.grid_gap = "12px"
-    box = widgets.VBox([controls, info, key, pictures])
+    pictures.layout.grid_gap = "16px"
+    box = widgets.VBox(
+        [
+            controls,
+            info,
+            key,
+            pictures,
+            caption("all channels of this layer (chosen: orange)", strip),
+        ]
+    )
     box.controls = {"digit": digit, "layer": layer, "channel": channel}
     box.views = {
         "input": input_image,
@@ -308,7 +311,7 @@ def show_confusion(y_true, y_pred, ax=None, *, num_classes: int = 10, title: str
     )
     correct = np.trace(cm)
     heading = title or "Confusion matrix"
-    ax.set_title(f"{heading}\n{correct} of {cm.sum()} right; off-diagonal cells are mistakes")
+    ax.set_title(f"{heading}\n{correct:,} of {cm.sum():,} right; off-diagonal cells are mistakes")
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     ax.set_xticks(range(num_classes))
@@ -346,5 +349,5 @@ def show_mistakes(images, y_true, y_pred, *, max_images: int = 20, ncols: int = 
         return fig
     shown = wrong[: as_int(max_images, "max_images", 1)]
     titles = [f"{t} → {p}" for t, p in zip(y_true[shown], y_pred[shown], strict=True)]
-    title = f"{len(wrong)} mistakes out of {len(images)}, first {len(shown)} (true → predicted)"
+    title = f"{len(wrong)} mistakes out of {len(images):,}, titled true → predicted"
     return show_gallery(images[shown], titles, ncols=min(ncols, len(shown)), title=title)

@@ -157,7 +157,7 @@ def test_show_mistakes_titles_true_and_predicted(digits):
     fig = show_mistakes(images, labels, predicted)
     titles = [ax.get_title() for ax in fig.axes if ax.images]
     assert titles == ["1 → 7", "1 → 2"]
-    assert "2 mistakes out of 4" in fig._suptitle.get_text()
+    assert "2 mistakes out of 4, titled true → predicted" in fig._suptitle.get_text()
     none = show_mistakes(images, labels, labels)
     assert "no mistakes" in none.axes[0].texts[0].get_text()
     with pytest.raises(ValueError, match="same length"):
