@@ -7,12 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab test lint format unit notebooks browser execute lock clean help
+.PHONY: lab test lint format unit notebooks browser execute html lock clean help
 
 help:
 	@echo "make lab        create .venv if needed, install, open JupyterLab on the course"
 	@echo "make test       lint + unit tests + every notebook through nbval + browser tests"
 	@echo "make execute    re-run every notebook, keep only the checked cells' text outputs"
+	@echo "make browser    only the real-browser tests (JupyterLab + Chromium), screenshots in test-artifacts/"
+	@echo "make html       run every notebook and export it, figures included, to site/*.html"
 	@echo "make format     apply ruff's formatting and safe fixes"
 	@echo "make lock       re-pin requirements/lock.txt (needs network access to PyPI)"
 
@@ -40,6 +42,12 @@ format: $(STAMP)
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser
+
+html: $(STAMP)
+	$(BIN)/python tools/export_html.py --out site
 
 lock:
 	$(PYTHON) -m pip install --quiet uv
