@@ -106,7 +106,7 @@ from .nn import (
     relu_backward,
     relu_forward,
 )
-from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check
+from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
 
 __version__ = "0.1.0"
 
@@ -229,4 +229,5 @@ __all__ = [
     "LiveCurves",
     "gradient_check",
     "accuracy",
+    "train_step",
 ]

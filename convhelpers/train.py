@@ -18,7 +18,7 @@ from .conv import sliding_windows
 from .losses import softmax_cross_entropy
 from .models import Sequential
 
-__all__ = ["SGD", "Adam", "LiveCurves", "accuracy", "fit", "gradient_check"]
+__all__ = ["SGD", "Adam", "LiveCurves", "accuracy", "fit", "gradient_check", "train_step"]
 
 # BLAS threads for training and prediction. Measured on the 2-core machines the
 # course runs on (benchmarks/step_vs_torch.py, batch 64): see BLAS_THREADS_NOTE.
@@ -92,6 +92,18 @@ def gradient_check(f, x: np.ndarray, df: np.ndarray, *, h: float = 1e-5) -> floa
     num = np.linalg.norm(numeric - df)
     den = np.linalg.norm(numeric) + np.linalg.norm(df)
     return float(num / den) if den > 0 else 0.0
+
+
+def train_step(model: Sequential, optimizer, X_batch, y_batch) -> tuple[float, np.ndarray]:
+    """One step of training: forward, loss, backward, update. Returns (loss, scores (N, 10)).
+
+    X_batch: float32 (N, C, H, W) images, y_batch: (N,) labels.
+    """
+    scores = model.forward(X_batch)
+    loss, dscores = softmax_cross_entropy(scores, y_batch)
+    model.backward(dscores)
+    optimizer.step(model)
+    return loss, scores
 
 
 def accuracy(model: Sequential, X, y) -> float:
@@ -180,10 +192,7 @@ def fit(
                 if augment:
                     xb = _random_shifts(xb, augment, rng)
                 opt.lr = _lr_at(epoch * steps_per_epoch + b, total, lr, warmup)
-                scores = model.forward(xb)
-                loss, dscores = softmax_cross_entropy(scores, y[idx])
-                model.backward(dscores)
-                opt.step(model)
+                loss, scores = train_step(model, opt, xb, y[idx])
                 correct += int((scores.argmax(axis=1) == y[idx]).sum())
                 history["batch_loss"].append(loss)
                 if curves is not None and (len(history["batch_loss"]) % plot_every == 0):
