@@ -105,16 +105,17 @@ def _kernel_text(kernel: np.ndarray) -> str:
 
 
 def photo_crop(size: int = 32) -> np.ndarray:
-    """Grace Hopper's face from :func:`load_photo`, gray, float64 (size, size) in 0-255.
+    """Grace Hopper's face from :func:`load_photo`, gray, float64 (size, size).
 
-    A 192x192-pixel square around the face is averaged down in blocks.
+    A 192x192-pixel square around the face is averaged down in blocks and
+    rounded to whole numbers 0-255, like the pixels of a gray image.
     """
     if size not in (16, 32, 48, 64, 96, 192):
         raise ValueError(f"size must divide 192 (16, 32, 48, 64, 96 or 192), got {size!r}")
     rgb = load_photo()[120:312, 150:342].astype(np.float64)  # (192, 192, 3)
     gray = rgb @ np.array([0.299, 0.587, 0.114])  # (192, 192), the usual luminance weights
     block = 192 // size
-    return gray.reshape(size, block, size, block).mean(axis=(1, 3))  # (size, size)
+    return gray.reshape(size, block, size, block).mean(axis=(1, 3)).round()  # (size, size)
 
 
 def _load_image(key: str):
@@ -193,7 +194,7 @@ def _framed(rgb: np.ndarray, scale: int = 1) -> np.ndarray:
     return np.pad(rgb, ((_MARGIN, _MARGIN), (_MARGIN, _MARGIN), (0, 0)), constant_values=255)
 
 
-def _row(children, gap="16px", align="center") -> widgets.HBox:
+def _row(children, gap="12px", align="center") -> widgets.HBox:
     """A wrapping row of widgets with gap between them (ipywidgets' Layout has no gap)."""
     for child in children:
         child.layout.margin = f"2px {gap} 2px 0"
@@ -272,12 +273,19 @@ class KernelExplorer:
     # --- building -------------------------------------------------------------
 
     def _build_controls(self, choice, padding, stride, flip):
-        wide = {"description_width": "initial"}
+        def size(width):  # a fixed width and a label just as wide as its text
+            return {
+                "layout": widgets.Layout(width=width),
+                "style": {"description_width": "initial"},
+            }
+
         self.image_choice = widgets.Dropdown(
-            options=list(self._images), value=choice, description="image", style=wide
+            options=list(self._images), value=choice, description="image", **size("270px")
         )
         presets = list(KERNELS) + ["2×2 example", _CUSTOM]
-        self.preset = widgets.Dropdown(options=presets, value=_CUSTOM, description="kernel")
+        self.preset = widgets.Dropdown(
+            options=presets, value=_CUSTOM, description="kernel", **size("200px")
+        )
         self.kernel_text = widgets.Textarea(
             value=_kernel_text(self.kernel),
             rows=4,
@@ -289,16 +297,16 @@ class KernelExplorer:
             value=bool(flip),
             description="flip kernel (convolution)",
             icon="retweet",
-            layout=widgets.Layout(width="220px"),
+            layout=widgets.Layout(width="210px"),
             tooltip="off: cross-correlation (deep learning's conv); on: kernel rotated 180°",
         )
-        self.padding = widgets.IntSlider(value=padding, min=0, max=3, description="padding")
-        self.stride = widgets.IntSlider(value=stride, min=1, max=3, description="stride")
+        self.padding = widgets.IntSlider(padding, 0, 3, description="padding", **size("210px"))
+        self.stride = widgets.IntSlider(stride, 1, 3, description="stride", **size("200px"))
         self.formula = widgets.HTML()
         self.play = widgets.Play(interval=200, description="play", show_repeat=False)
-        self.position = widgets.IntSlider(description="step", layout=widgets.Layout(width="300px"))
-        self.row = widgets.IntSlider(description="row i", layout=widgets.Layout(width="230px"))
-        self.col = widgets.IntSlider(description="column j", layout=widgets.Layout(width="230px"))
+        self.position = widgets.IntSlider(description="step", **size("230px"))
+        self.row = widgets.IntSlider(description="row i", **size("180px"))
+        self.col = widgets.IntSlider(description="column j", **size("200px"))
         for w, name in [
             (self.image_choice, "image-choice"),
             (self.preset, "preset"),
@@ -336,8 +344,7 @@ class KernelExplorer:
 
     def _layout(self) -> widgets.VBox:
         box = widgets.Layout
-        settings = _row([self.image_choice, self.preset, self.flip])
-        sizes = _row([self.padding, self.stride, self.formula])
+        settings = _row([self.image_choice, self.preset, self.flip, self.padding, self.stride])
         moves = _row([self.play, self.position, self.row, self.col])
         image = widgets.VBox([self.image_title, self.image_view, self.image_legend])
         feature_map = widgets.VBox(
@@ -357,7 +364,7 @@ class KernelExplorer:
             layout=box(flex_flow="row wrap", align_items="center"),
         )
         dot = widgets.VBox([self.products_title, grids, self.sum_view, self.kernel_message])
-        root = widgets.VBox([settings, sizes, moves, pictures, dot, self.note])
+        root = widgets.VBox([settings, self.formula, moves, pictures, dot, self.note])
         root.add_class("ke-root")
         return root
 
@@ -518,20 +525,15 @@ class KernelExplorer:
         if self._conv_fn is None:
             return ""
         name = html.escape(getattr(self._conv_fn, "__name__", "your function"))
-        how = (
-            f"<code>{name}(padded image, kernel)</code> draws the feature map"
-            + (", flipped kernel" if self.flip.value else "")
-            + (
-                f", keeping every {self.stride.value}-th value (stride)"
-                if self.stride.value > 1
-                else ""
-            )
-        )
+        kernel = "the flipped kernel" if self.flip.value else "kernel"
+        how = f"The feature map is drawn by <code>{name}(padded image, {kernel})</code>"
+        if self.stride.value > 1:
+            how += f", keeping every {self.stride.value}-th value (stride)"
         if problem is None:
-            return f"✅ {how}, and it matches conv2d everywhere."
+            return f"✅ {how}: it matches conv2d everywhere."
         return (
-            f"❌ {how}, but it differs from conv2d: {html.escape(problem)}. "
-            "The feature map shows what your function returned; the sum above is the true one."
+            f"❌ {how}, and it differs from conv2d: {html.escape(problem)}. "
+            "The sum above is computed by the explorer, not by your function."
         )
 
     def _paint_bases(self):
@@ -549,8 +551,12 @@ class KernelExplorer:
         m = m if m > 0 else 1.0
         colours = colorize(np.nan_to_num(self.feature_map), -m, m, _SIGNED)  # (Ho, Wo, 3)
         colours[~np.isfinite(self.feature_map)] = _NO_VALUE
-        self._map_base = _framed(colours, s)
-        self._map_blank = _framed(np.broadcast_to(_NOT_YET, (*colours.shape[:2], 3)), s)
+        ms = self._map_scale = s * self.stride.value  # a cell as wide as the stride it stands for
+        self._map_base = _framed(colours, ms)
+        self._map_blank = _framed(np.broadcast_to(_NOT_YET, (*colours.shape[:2], 3)), ms)
+        for view, picture in [(self.image_view, rgb), (self.feature_map_view, self._map_base)]:
+            # shown at exactly its own size: no blur, no stretching to the box around it
+            view.layout.width, view.layout.height = f"{picture.shape[1]}px", f"{picture.shape[0]}px"
         self._paint_labels(m)
 
     def _paint_labels(self, m):
@@ -575,12 +581,11 @@ class KernelExplorer:
             _colorbar_html(-m, m, _SIGNED, "feature-map value")
             + _swatch(_NOT_YET, "not computed yet")
             + (
-                "&nbsp; " + _swatch(_NO_VALUE, "no value from your function")
+                "<br>" + _swatch(_NO_VALUE, "no value from your function")
                 if self._has_gaps()
                 else ""
             )
         )
-        flipped = " (flipped 180°)" if self.flip.value else ""
         k = np.abs(self._k_used).max() or 1.0
         self.kernel_view.value = html_grid(
             self._k_used,
@@ -588,7 +593,7 @@ class KernelExplorer:
             vmin=-k,
             vmax=k,
             cmap=_SIGNED,
-            caption=f"kernel ({kh}, {kw}){flipped}",
+            caption="flipped kernel" if self.flip.value else "kernel",
             cell_px=38,
         )
         self.formula.value = (
@@ -598,8 +603,9 @@ class KernelExplorer:
             + _size_formula(w, kw, p, s, "columns")
         )
         self.products_title.value = (
-            f"<b>patch</b> ({kh}, {kw}) ⊙ <b>kernel</b> ({kh}, {kw}) = <b>products</b> "
-            f"({kh}, {kw}); their sum is one feature-map value"
+            f"<b>patch</b> ({kh}, {kw}) ⊙ <b>kernel</b> ({kh}, {kw})"
+            + (" rotated 180°" if self.flip.value else "")
+            + f" = <b>products</b> ({kh}, {kw}); their sum is one feature-map value"
         )
 
     def _has_gaps(self) -> bool:
@@ -652,7 +658,7 @@ class KernelExplorer:
 
     def _map_picture(self, i, j):
         """The feature map filled in up to cell (i, j) row by row, that cell ringed."""
-        s, m = self._scale, _MARGIN
+        s, m = self._map_scale, _MARGIN
         rgb = self._map_blank.copy()
         done, now = slice(m, m + i * s), slice(m + i * s, m + (i + 1) * s)
         rgb[done] = self._map_base[done]  # the finished rows (and the margin beside them)

@@ -25,7 +25,7 @@ def shown_sum(ke) -> float:
 
 def cell_colour(ke, rgb, i, j) -> np.ndarray:
     """The colour at the centre of feature-map cell (i, j) in the displayed picture."""
-    s = ke._scale
+    s = ke._map_scale
     return rgb[ex._MARGIN + i * s + s // 2, ex._MARGIN + j * s + s // 2]
 
 
@@ -83,7 +83,8 @@ def test_photo_crop_is_a_small_gray_face():
     assert crop.shape == (32, 32) and crop.dtype == np.float64
     assert 0 <= crop.min() < crop.max() <= 255
     assert ch.photo_crop(64).shape == (64, 64)
-    np.testing.assert_allclose(ch.photo_crop(64).mean(), crop.mean())  # same square, averaged
+    np.testing.assert_array_equal(crop, crop.round())  # whole numbers, like pixels
+    assert abs(ch.photo_crop(64).mean() - crop.mean()) < 0.5  # the same square, averaged
     with pytest.raises(ValueError, match="size must divide 192"):
         ch.photo_crop(30)
 
@@ -169,7 +170,7 @@ def test_the_feature_map_fills_in_up_to_the_current_cell():
     for i, j in [(10, 13), (11, 0), (25, 25)]:  # not yet
         np.testing.assert_array_equal(cell_colour(ke, rgb, i, j), ex._NOT_YET)
     np.testing.assert_array_equal(cell_colour(ke, rgb, 10, 12), colours[10, 12])
-    s, y, x = ke._scale, ex._MARGIN + 10 * ke._scale, ex._MARGIN + 12 * ke._scale
+    s, y, x = ke._map_scale, ex._MARGIN + 10 * ke._map_scale, ex._MARGIN + 12 * ke._map_scale
     assert (rgb[y - 3, x : x + s] == 0).all()  # the black ring just above the current cell
 
 
@@ -205,7 +206,7 @@ def test_padding_stride_and_flip_change_the_map_and_the_ranges():
     np.testing.assert_allclose(ke.reference_map, expected)
     assert expected.shape == (14, 14) and (ke.row.max, ke.col.max, ke.position.max) == (13, 13, 195)
     assert "(28 + 2·1 − 3) // 2 + 1 = <b>14</b>" in ke.formula.value
-    assert "flipped 180°" in ke.kernel_view.value
+    assert "flipped kernel" in ke.kernel_view.value and "rotated 180°" in ke.products_title.value
     ke.row.value, ke.col.value = 6, 0  # touches the zero padding
     assert shown_sum(ke) == pytest.approx(expected[6, 0])
     np.testing.assert_array_equal(ke.patch[:, 0], 0)  # the padded column
@@ -380,3 +381,16 @@ def test_conv_fn_can_be_set_later_and_gets_copies():
     assert "❌" in ke.note.value and "changed its input image in place" in ke.note.value
     ke.conv_fn = None
     assert ke.note.value == "" and ke.feature_map is ke.reference_map
+
+
+def test_with_stride_each_map_cell_is_as_wide_as_its_stride():
+    ke = ch.KernelExplorer(stride=2)
+    ke.row.value, ke.col.value = 6, 3
+    rgb = picture(ke.feature_map_view)
+    assert ke._map_scale == 2 * ke._scale
+    assert rgb.shape[0] == 13 * ke._map_scale + 2 * ex._MARGIN  # 13 cells of the (13, 13) map
+    m = np.abs(ke.reference_map).max()
+    colours = ch.colorize(ke.reference_map, -m, m, "RdBu_r")
+    np.testing.assert_array_equal(cell_colour(ke, rgb, 5, 12), colours[5, 12])
+    np.testing.assert_array_equal(cell_colour(ke, rgb, 6, 4), ex._NOT_YET)
+    assert ke.image_view.layout.width == f"{picture(ke.image_view).shape[1]}px"
