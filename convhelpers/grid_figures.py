@@ -75,40 +75,60 @@ def show_pixel_histograms(image, other, ax=None, *, labels=("original", "shuffle
     return ax
 
 
-def show_reference_vectors(rows: dict, *, class_names=None):
+def _mosaic(rows: list, gap: int = 3) -> np.ndarray:
+    """Tile rows of pictures (each (C, H, W)) into one grid with NaN gaps between them."""
+    n_cols = max(len(r) for r in rows)
+    h, w = rows[0].shape[1:]
+    out = np.full((len(rows) * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
+    for i, pictures in enumerate(rows):
+        for c, picture in enumerate(pictures):
+            out[i * (h + gap) : i * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = picture
+    return out
+
+
+def show_reference_vectors(rows: dict, ax=None, *, gap: int = 3):
     """Reference vectors as pictures: rows maps a row title to an array (C, H, W).
 
     One row per entry, one column per class, all on one RdBu scale centred on
-    0 (blue: the pixel's ink raises the class's score; red: lowers it). Returns the Figure.
+    0 (blue: ink on that pixel raises the class's score; red: lowers it), drawn
+    as a single image with white gaps. Returns the Axes.
     """
-    arrays = {title: as_numeric_array(v, "rows", ndim=3) for title, v in rows.items()}
-    n_rows, n_cols = len(arrays), max(len(v) for v in arrays.values())
-    limit = max(float(np.abs(v).max()) for v in arrays.values()) or 1.0
-    fig, axes = plt.subplots(
-        n_rows,
-        n_cols,
-        figsize=(1.45 * n_cols + 1.2, 1.75 * n_rows + 0.6),
-        squeeze=False,
-        layout="constrained",
+    arrays = [as_numeric_array(v, "rows", ndim=3) for v in rows.values()]
+    n_cols = max(len(v) for v in arrays)
+    h, w = arrays[0].shape[1:]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.35 * n_cols + 2.5, 1.35 * len(arrays) + 1.2))
+    limit = max(float(np.abs(v).max()) for v in arrays) or 1.0
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="white")
+    shown = ax.imshow(_mosaic(arrays, gap), cmap=cmap, vmin=-limit, vmax=limit)
+    ax.set_xticks([c * (w + gap) + (w - 1) / 2 for c in range(n_cols)])
+    ax.set_xticklabels([f"class {c}" for c in range(n_cols)])
+    ax.xaxis.tick_top()
+    ax.set_yticks([i * (h + gap) + (h - 1) / 2 for i in range(len(arrays))])
+    ax.set_yticklabels(list(rows))
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.figure.colorbar(shown, ax=ax, fraction=0.02, pad=0.01, label="weight per pixel")
+    ax.set_title(
+        f"Reference vectors, one weight per pixel shown as {h}×{w} pictures "
+        "(blue: ink there raises the score, red: lowers it)",
+        pad=8,
     )
-    for i, (title, vectors) in enumerate(arrays.items()):
-        for c, ax in enumerate(axes[i]):
-            shown = ax.imshow(vectors[c], cmap="RdBu", vmin=-limit, vmax=limit)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if i == 0:
-                ax.set_title(f"class {class_names[c] if class_names else c}", fontsize=10)
-        axes[i, 0].set_ylabel(title, fontsize=9)
-    fig.colorbar(shown, ax=axes, shrink=0.8, label="weight per pixel (per unit of 0–1 ink)")
-    h, w = next(iter(arrays.values())).shape[1:]
-    fig.suptitle(f"Reference vectors: one weight per pixel, shown as {h}×{w} pictures")
-    return fig
+    return ax
 
 
-def plot_accuracy_vs_shift(shifts, curves: dict, ax=None, *, chance: float | None = None):
+def plot_accuracy_vs_shift(
+    shifts,
+    curves: dict,
+    ax=None,
+    *,
+    chance: float | None = None,
+    title: str = "Test accuracy on shifted digits",
+):
     """Accuracy against shift: curves maps a label to accuracies (len(shifts),) in 0-1.
 
-    shifts: pixels (negative = left/up). chance: an optional dashed line (e.g.
+    shifts: pixels (negative = left/up). chance: an optional dotted line (e.g.
     the accuracy of always guessing the commonest class). Returns the Axes.
     """
     shifts = np.asarray(shifts)
@@ -124,7 +144,7 @@ def plot_accuracy_vs_shift(shifts, curves: dict, ax=None, *, chance: float | Non
     ax.set_ylim(0, 1.02)
     ax.set_xticks(shifts)
     ax.grid(alpha=0.3)
-    ax.set(title="Test accuracy on shifted digits", xlabel="shift (pixels, zero fill)")
+    ax.set(title=title, xlabel="shift (pixels, zero fill)")
     ax.set_ylabel("test accuracy (0–1)")
     ax.legend()
     return ax
@@ -140,10 +160,8 @@ def show_contributions(model, images: dict, c: int, *, boundary: float | None = 
     """
     maps = {t: model.contributions(img, c) for t, img in images.items()}  # (H, W) each
     limit = max(float(np.abs(m).max()) for m in maps.values()) or 1.0
-    fig, axes = plt.subplots(
-        len(images), 2, figsize=(10, 4.1 * len(images)), squeeze=False, layout="constrained"
-    )
-    fig.get_layout_engine().set(wspace=0.12)  # room between the first colour bar and the maps
+    fig, axes = plt.subplots(len(images), 2, figsize=(10, 4.3 * len(images)), squeeze=False)
+    fig.subplots_adjust(wspace=0.45, hspace=0.45)  # room for the colour bars and two-line titles
     for (title, image), (ax_img, ax_map) in zip(images.items(), axes, strict=True):
         score = float(model.scores(image)[c])
         show_image(image, ax_img, title=title)
@@ -170,7 +188,8 @@ def show_equivariance(image, kernel, *, dy: int = 0, dx: int = 0):
     pad = kernel.shape[0] // 2
     responses = [conv2d(img, kernel, padding=pad) for img in (image, moved)]
     limit = max(float(np.abs(r).max()) for r in responses) or 1.0
-    fig, axes = plt.subplots(2, 2, figsize=(9.5, 8.6), layout="constrained")
+    fig, axes = plt.subplots(2, 2, figsize=(10, 9))
+    fig.subplots_adjust(wspace=0.4, hspace=0.4)
     titles = ("the digit", f"moved dy={dy}, dx={dx}")
     for k, (img, resp) in enumerate(zip((image, moved), responses, strict=True)):
         show_image(img, axes[0, k], title=titles[k])

@@ -106,9 +106,9 @@ def train_linear(
     X,
     y,
     *,
-    lr: float = 0.1,
-    num_epochs: int = 20,
-    batch_size: int = 32,
+    lr: float = 0.2,
+    num_epochs: int = 15,
+    batch_size: int = 64,
     seed: int = 0,
     num_classes: int = 10,
 ) -> LinearModel:

@@ -33,11 +33,16 @@ def test_show_pixel_histograms(digit):
 
 def test_show_reference_vectors():
     v = np.random.default_rng(0).normal(size=(10, 28, 28))
-    fig = ch.show_reference_vectors({"a": v, "b": -v})
-    images = [ax.images[0] for ax in fig.axes if ax.images]
-    assert len(images) == 20
-    assert images[0].get_clim() == (-np.abs(v).max(), np.abs(v).max())  # one scale, centred
-    assert "class 9" in [ax.get_title() for ax in fig.axes]
+    _, ax = plt.subplots()
+    assert ch.show_reference_vectors({"a": v, "b": -v}, ax, gap=3) is ax
+    (image,) = ax.images
+    mosaic = image.get_array()
+    assert mosaic.shape == (2 * 28 + 3, 10 * 28 + 9 * 3)
+    np.testing.assert_array_equal(mosaic[:28, 31 * 9 :], v[9])  # row "a", class 9
+    np.testing.assert_array_equal(mosaic[31:, :28], -v[0])  # row "b", class 0
+    assert image.get_clim() == (-np.abs(v).max(), np.abs(v).max())  # one scale, centred
+    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "class 9"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
 
 
 def test_plot_accuracy_vs_shift():
