@@ -485,7 +485,8 @@ def _value_mistake(out, image, kernel, expected):
             "the kernel is flipped (that is true convolution)",
             "Deep learning slides the kernel as it is: image[i + a, j + b] * kernel[a, b].",
         )
-    if _close(out, conv2d(image, kernel.T)) or _close(out, expected.T):
+    square = kernel.shape[0] == kernel.shape[1]
+    if (square and _close(out, conv2d(image, kernel.T))) or _close(out, expected.T):
         return (
             "the output is transposed (rows and columns swapped somewhere)",
             "Index as [row, column] everywhere: image[i + a, j + b] * kernel[a, b].",
@@ -527,7 +528,8 @@ def _conv2d_mistake(out, image, kernel):
             f"your function returned a {type(out).__name__}, not a numpy array",
             "Make the output with out = np.zeros((out_h, out_w)), fill it, and return out.",
         )
-    if not (np.issubdtype(out.dtype, np.number) or out.dtype == bool) or out.ndim != 2:
+    real = np.issubdtype(out.dtype, np.number) or out.dtype == bool
+    if not real or np.iscomplexobj(out) or out.ndim != 2:
         return (
             f"your function returned a {out.ndim}-D array of dtype {out.dtype}",
             "The output is a 2-D array of numbers, one per kernel position.",

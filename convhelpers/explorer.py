@@ -387,9 +387,11 @@ class KernelExplorer:
     def _on_position(self, change):
         if self._quiet:
             return
-        self._quiet = True
-        self.row.value, self.col.value = divmod(self.position.value, self._out_shape[1])
-        self._quiet = False
+
+        def follow():  # the row and column sliders show the new position
+            self.row.value, self.col.value = divmod(self.position.value, self._out_shape[1])
+
+        self._quietly(follow)
         self._show_step()
 
     def _on_row_col(self, change):
@@ -461,7 +463,7 @@ class KernelExplorer:
 
     def _sync_kernel_controls(self, from_text):
         """Show the kernel in the preset menu and (unless typed) in the text box."""
-        names = {**{n: k for n, k in KERNELS.items()}, "2×2 example": EXAMPLE_KERNEL}
+        names = {**KERNELS, "2×2 example": EXAMPLE_KERNEL}
         same = [n for n, k in names.items() if k.shape == self.kernel.shape]
         match = [n for n in same if np.allclose(names[n], self.kernel, atol=5e-5)]
         self.preset.value = match[0] if match else _CUSTOM
@@ -511,7 +513,7 @@ class KernelExplorer:
         shown = np.full(self._padded.shape, np.nan)  # room for any sensible answer
         try:
             out = np.asarray(out, dtype=np.float64)
-        except (TypeError, ValueError):
+        except Exception:  # whatever the learner returned, it is not a grid of numbers
             out = None
         if out is not None and out.ndim == 2:
             h, w = min(out.shape[0], shown.shape[0]), min(out.shape[1], shown.shape[1])

@@ -394,3 +394,18 @@ def test_with_stride_each_map_cell_is_as_wide_as_its_stride():
     np.testing.assert_array_equal(cell_colour(ke, rgb, 5, 12), colours[5, 12])
     np.testing.assert_array_equal(cell_colour(ke, rgb, 6, 4), ex._NOT_YET)
     assert ke.image_view.layout.width == f"{picture(ke.image_view).shape[1]}px"
+
+
+class Weird:
+    """A return value no numpy function can read."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no")
+
+
+@pytest.mark.parametrize("fn", [lambda im, k: Weird(), lambda im, k: [[1, 2], [3]]])
+def test_odd_return_values_give_a_note_not_an_error(fn):
+    ke = ch.KernelExplorer(np.arange(12.0).reshape(2, 6), "1 0 -1", conv_fn=fn)
+    assert "❌" in ke.note.value and np.isnan(ke.feature_map).all()
+    ke.col.value = 3
+    assert shown_sum(ke) == pytest.approx(ke.reference_map[0, 3])
