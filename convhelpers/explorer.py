@@ -18,9 +18,19 @@ import numpy as np
 
 from ._validate import as_numeric_array
 from .checks import _run_conv
-from .conv import KERNELS, conv2d, output_size
+from .conv import KERNELS, conv2d
 from .data import load_digits, load_photo
-from .render import colorize, html_grid, outline, png_bytes, upscale
+from .explorer_parts import (
+    MARGIN,
+    colorbar_html,
+    fmt_for,
+    framed,
+    size_formula,
+    sum_html,
+    swatch,
+    wrapping_row,
+)
+from .render import colorize, html_grid, outline, png_bytes
 
 __all__ = ["EXAMPLE_IMAGE", "EXAMPLE_KERNEL", "KernelExplorer", "parse_kernel", "photo_crop"]
 
@@ -34,7 +44,6 @@ EXAMPLE_KERNEL.setflags(write=False)
 _MAX_KERNEL = 7  # larger kernels do not fit the panels readably
 _MAX_IMAGE = 128  # pixels per side; each one should stay visible
 _DISPLAY_PX = 256  # the pictures are about this many pixels wide
-_MARGIN = 4  # white pixels around each picture, so outlines at its edge stay whole
 _PATCH_COLOUR = (230, 97, 0)  # orange: visible on gray, for colour-blind readers too
 _EDGE_COLOUR = (94, 60, 153)  # purple: the border of the unpadded image
 _NOT_YET = np.array([170, 170, 170], dtype=np.uint8)  # feature-map cells not computed yet
@@ -126,79 +135,6 @@ def _load_image(key: str):
     if key == "example":
         return EXAMPLE_IMAGE.copy(), 0.0, 9.0, "the lesson's 4×4 example"
     return photo_crop(32), 0.0, 255.0, "photo crop, gray"
-
-
-# --- small HTML pieces ----------------------------------------------------------
-
-
-def _fmt_for(values: np.ndarray) -> str:
-    """A format string short enough for a grid cell: integers stay integers."""
-    if np.allclose(values, np.round(values)):
-        return "{:.0f}"
-    largest = float(np.abs(values).max())
-    return "{:.2f}" if largest < 10 else "{:.1f}" if largest < 100 else "{:.0f}"
-
-
-def _num(v: float) -> str:
-    """A number for the written-out sum: 4 significant digits, negatives in brackets."""
-    text = f"{v:.4g}"
-    return f"({text})" if v < 0 else text
-
-
-def _sum_html(patch, kernel, total, cell, theirs=None) -> str:
-    """The dot product written out: 'p×k + p×k + ... = total' for the current cell."""
-    terms = " + ".join(f"{_num(p)}×{_num(k)}" for p, k in zip(patch.flat, kernel.flat, strict=True))
-    value = f"{total:.6g}"
-    parts = [
-        f"<b>feature map{list(cell)}</b> = Σ patch ⊙ kernel = ",
-        f'<span style="font-family:monospace">{terms}</span> = ',
-        f'<b><span class="ke-sum-value" data-value="{float(total)!r}">{value}</span></b>',
-    ]
-    if theirs is not None and not np.isfinite(theirs):
-        parts.append("<br>❌ your conv_fn gave no value for this cell")
-    elif theirs is not None and not np.isclose(theirs, total, atol=1e-6):
-        parts.append(f"<br>❌ your conv_fn gave <b>{theirs:.6g}</b> here")
-    return '<div style="line-height:1.6">' + "".join(parts) + "</div>"
-
-
-def _colorbar_html(vmin: float, vmax: float, cmap: str, label: str) -> str:
-    """A horizontal colour bar as a CSS gradient, with its end values and a label."""
-    colours = colorize(np.linspace(0, 1, 9)[None, :], 0, 1, cmap)[0]  # (9, 3) along the map
-    stops = ", ".join(f"rgb({r},{g},{b})" for r, g, b in colours)
-    bar = f"height:10px;width:200px;background:linear-gradient(to right, {stops});"
-    bar += "border:1px solid #888"
-    return (
-        f'<div style="font-size:11px">{html.escape(label)}'
-        f'<div style="{bar}"></div>'
-        f'<div style="width:202px;display:flex;justify-content:space-between">'
-        f"<span>{vmin:.4g}</span><span>{(vmin + vmax) / 2:.4g}</span><span>{vmax:.4g}</span>"
-        f"</div></div>"
-    )
-
-
-def _size_formula(n: int, k: int, padding: int, stride: int, axis: str) -> str:
-    """'rows: (28 + 2·1 − 3) // 1 + 1 = 28' using convhelpers.output_size."""
-    size = output_size(n, k, stride=stride, padding=padding)
-    return f"{axis}: ({n} + 2·{padding} − {k}) // {stride} + 1 = <b>{size}</b>"
-
-
-def _swatch(rgb, text: str) -> str:
-    r, g, b = (int(c) for c in rgb)
-    box = f"display:inline-block;width:10px;height:10px;background:rgb({r},{g},{b});"
-    return f'<span style="{box}border:1px solid #888"></span> {text}'
-
-
-def _framed(rgb: np.ndarray, scale: int = 1) -> np.ndarray:
-    """(H, W, 3) -> (H*scale + 2*_MARGIN, W*scale + 2*_MARGIN, 3): upscaled, with a white margin."""
-    rgb = upscale(rgb, scale) if scale > 1 else rgb
-    return np.pad(rgb, ((_MARGIN, _MARGIN), (_MARGIN, _MARGIN), (0, 0)), constant_values=255)
-
-
-def _row(children, gap="12px", align="center") -> widgets.HBox:
-    """A wrapping row of widgets with gap between them (ipywidgets' Layout has no gap)."""
-    for child in children:
-        child.layout.margin = f"2px {gap} 2px 0"
-    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", align_items=align))
 
 
 def _resolve_kernel(kernel) -> np.ndarray:
@@ -344,8 +280,10 @@ class KernelExplorer:
 
     def _layout(self) -> widgets.VBox:
         box = widgets.Layout
-        settings = _row([self.image_choice, self.preset, self.flip, self.padding, self.stride])
-        moves = _row([self.play, self.position, self.row, self.col])
+        settings = wrapping_row(
+            [self.image_choice, self.preset, self.flip, self.padding, self.stride]
+        )
+        moves = wrapping_row([self.play, self.position, self.row, self.col])
         image = widgets.VBox([self.image_title, self.image_view, self.image_legend])
         feature_map = widgets.VBox(
             [self.feature_map_title, self.feature_map_view, self.feature_map_legend]
@@ -354,7 +292,7 @@ class KernelExplorer:
             [widgets.HTML("<b>type a kernel</b><br>(rows of numbers)"), self.kernel_text],
             layout=box(width="190px"),
         )
-        pictures = _row([image, feature_map, editor], gap="24px", align="flex-start")
+        pictures = wrapping_row([image, feature_map, editor], gap="24px", align="flex-start")
 
         def sign(text):
             return widgets.HTML(f'<span style="font-size:22px;padding:0 4px">{text}</span>')
@@ -542,10 +480,10 @@ class KernelExplorer:
         """Colour the padded image and the whole feature map once; steps copy from these."""
         p = self.padding.value
         s = self._scale = max(1, _DISPLAY_PX // max(self._padded.shape))  # screen px per pixel
-        rgb = _framed(colorize(self._padded, *self._range, "gray"), s)
+        rgb = framed(colorize(self._padded, *self._range, "gray"), s)
         if p:  # mark where the real image ends and the zero padding begins
             h, w = self._image.shape
-            edge = _MARGIN + p * s - 1
+            edge = MARGIN + p * s - 1
             outline(rgb, edge, edge, h * s + 2, w * s + 2, _EDGE_COLOUR, 1)
         self._image_base = rgb
         finite = self.feature_map[np.isfinite(self.feature_map)]
@@ -554,8 +492,8 @@ class KernelExplorer:
         colours = colorize(np.nan_to_num(self.feature_map), -m, m, _SIGNED)  # (Ho, Wo, 3)
         colours[~np.isfinite(self.feature_map)] = _NO_VALUE
         ms = self._map_scale = s * self.stride.value  # a cell as wide as the stride it stands for
-        self._map_base = _framed(colours, ms)
-        self._map_blank = _framed(np.broadcast_to(_NOT_YET, (*colours.shape[:2], 3)), ms)
+        self._map_base = framed(colours, ms)
+        self._map_blank = framed(np.broadcast_to(_NOT_YET, (*colours.shape[:2], 3)), ms)
         for view, picture in [(self.image_view, rgb), (self.feature_map_view, self._map_base)]:
             # shown at exactly its own size: no blur, no stretching to the box around it
             view.layout.width, view.layout.height = f"{picture.shape[1]}px", f"{picture.shape[0]}px"
@@ -569,10 +507,10 @@ class KernelExplorer:
         self.image_title.value = f"<b>image</b> {shape}: {html.escape(self._about)}"
         vmin, vmax = self._range
         self.image_legend.value = (
-            _colorbar_html(vmin, vmax, "gray", "pixel value")
-            + _swatch(_PATCH_COLOUR, f"the {kh}×{kw} patch under the kernel")
+            colorbar_html(vmin, vmax, "gray", "pixel value")
+            + swatch(_PATCH_COLOUR, f"the {kh}×{kw} patch under the kernel")
             + (
-                "<br>" + _swatch(_EDGE_COLOUR, "edge of the image; outside: zero padding")
+                "<br>" + swatch(_EDGE_COLOUR, "edge of the image; outside: zero padding")
                 if p
                 else ""
             )
@@ -580,10 +518,10 @@ class KernelExplorer:
         ho, wo = self._out_shape
         self.feature_map_title.value = f"<b>feature map</b> ({ho}, {wo})"
         self.feature_map_legend.value = (
-            _colorbar_html(-m, m, _SIGNED, "feature-map value")
-            + _swatch(_NOT_YET, "not computed yet")
+            colorbar_html(-m, m, _SIGNED, "feature-map value")
+            + swatch(_NOT_YET, "not computed yet")
             + (
-                "<br>" + _swatch(_NO_VALUE, "no value from your function")
+                "<br>" + swatch(_NO_VALUE, "no value from your function")
                 if self._has_gaps()
                 else ""
             )
@@ -591,7 +529,7 @@ class KernelExplorer:
         k = np.abs(self._k_used).max() or 1.0
         self.kernel_view.value = html_grid(
             self._k_used,
-            fmt=_fmt_for(self._k_used),
+            fmt=fmt_for(self._k_used),
             vmin=-k,
             vmax=k,
             cmap=_SIGNED,
@@ -600,9 +538,9 @@ class KernelExplorer:
         )
         self.formula.value = (
             "output size = (N + 2·padding − k) // stride + 1 → "
-            + _size_formula(h, kh, p, s, "rows")
+            + size_formula(h, kh, p, s, "rows")
             + ", "
-            + _size_formula(w, kw, p, s, "columns")
+            + size_formula(w, kw, p, s, "columns")
         )
         self.products_title.value = (
             f"<b>patch</b> ({kh}, {kw}) ⊙ <b>kernel</b> ({kh}, {kw})"
@@ -637,12 +575,12 @@ class KernelExplorer:
         self.feature_map_view.value = png_bytes(self._map_picture(i, j))
         vmin, vmax = self._range
         self.patch_view.value = html_grid(
-            self.patch, fmt=_fmt_for(self.patch), vmin=vmin, vmax=vmax, caption="patch", cell_px=38
+            self.patch, fmt=fmt_for(self.patch), vmin=vmin, vmax=vmax, caption="patch", cell_px=38
         )
         m = float(np.abs(self.products).max()) or 1.0
         self.products_view.value = html_grid(
             self.products,
-            fmt=_fmt_for(self.products),
+            fmt=fmt_for(self.products),
             vmin=-m,
             vmax=m,
             cmap=_SIGNED,
@@ -650,17 +588,17 @@ class KernelExplorer:
             cell_px=38,
         )
         theirs = self.feature_map[i, j] if self._conv_fn is not None else None
-        self.sum_view.value = _sum_html(self.patch, self._k_used, self.sum_value, (i, j), theirs)
+        self.sum_view.value = sum_html(self.patch, self._k_used, self.sum_value, (i, j), theirs)
 
     def _image_picture(self, top, left):
         """The padded image (RGB, upscaled) with the patch at (top, left) outlined."""
         s, (kh, kw) = self._scale, self._k_used.shape
-        y, x = _MARGIN + top * s - 2, _MARGIN + left * s - 2  # just outside the patch
+        y, x = MARGIN + top * s - 2, MARGIN + left * s - 2  # just outside the patch
         return outline(self._image_base.copy(), y, x, kh * s + 4, kw * s + 4, _PATCH_COLOUR, 3)
 
     def _map_picture(self, i, j):
         """The feature map filled in up to cell (i, j) row by row, that cell ringed."""
-        s, m = self._map_scale, _MARGIN
+        s, m = self._map_scale, MARGIN
         rgb = self._map_blank.copy()
         done, now = slice(m, m + i * s), slice(m + i * s, m + (i + 1) * s)
         rgb[done] = self._map_base[done]  # the finished rows (and the margin beside them)

@@ -26,7 +26,7 @@ def shown_sum(ke) -> float:
 def cell_colour(ke, rgb, i, j) -> np.ndarray:
     """The colour at the centre of feature-map cell (i, j) in the displayed picture."""
     s = ke._map_scale
-    return rgb[ex._MARGIN + i * s + s // 2, ex._MARGIN + j * s + s // 2]
+    return rgb[ex.MARGIN + i * s + s // 2, ex.MARGIN + j * s + s // 2]
 
 
 # --- parse_kernel -----------------------------------------------------------------------
@@ -170,7 +170,7 @@ def test_the_feature_map_fills_in_up_to_the_current_cell():
     for i, j in [(10, 13), (11, 0), (25, 25)]:  # not yet
         np.testing.assert_array_equal(cell_colour(ke, rgb, i, j), ex._NOT_YET)
     np.testing.assert_array_equal(cell_colour(ke, rgb, 10, 12), colours[10, 12])
-    s, y, x = ke._map_scale, ex._MARGIN + 10 * ke._map_scale, ex._MARGIN + 12 * ke._map_scale
+    s, y, x = ke._map_scale, ex.MARGIN + 10 * ke._map_scale, ex.MARGIN + 12 * ke._map_scale
     assert (rgb[y - 3, x : x + s] == 0).all()  # the black ring just above the current cell
 
 
@@ -178,7 +178,7 @@ def test_the_patch_is_outlined_on_the_image():
     ke = ch.KernelExplorer()
     ke.row.value, ke.col.value = 4, 7
     rgb = picture(ke.image_view)
-    s, m = ke._scale, ex._MARGIN
+    s, m = ke._scale, ex.MARGIN
     assert rgb.shape == (28 * s + 2 * m, 28 * s + 2 * m, 3)
     orange = (rgb == ex._PATCH_COLOUR).all(axis=2)
     rows, cols = np.nonzero(orange)
@@ -388,7 +388,7 @@ def test_with_stride_each_map_cell_is_as_wide_as_its_stride():
     ke.row.value, ke.col.value = 6, 3
     rgb = picture(ke.feature_map_view)
     assert ke._map_scale == 2 * ke._scale
-    assert rgb.shape[0] == 13 * ke._map_scale + 2 * ex._MARGIN  # 13 cells of the (13, 13) map
+    assert rgb.shape[0] == 13 * ke._map_scale + 2 * ex.MARGIN  # 13 cells of the (13, 13) map
     m = np.abs(ke.reference_map).max()
     colours = ch.colorize(ke.reference_map, -m, m, "RdBu_r")
     np.testing.assert_array_equal(cell_colour(ke, rgb, 5, 12), colours[5, 12])
