@@ -308,19 +308,10 @@ def test_bad_arguments_name_the_argument(kwargs, error, message):
 # --- a learner's conv_fn ---------------------------------------------------------------------
 
 
-def learner_loops(image, kernel):
-    kh, kw = kernel.shape
-    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
-    for i in range(out.shape[0]):
-        for j in range(out.shape[1]):
-            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
-    return out
-
-
 def test_a_right_conv_fn_draws_the_map_and_says_so():
-    ke = ch.KernelExplorer(conv_fn=learner_loops)
+    ke = ch.KernelExplorer(conv_fn=ch.conv2d_naive)
     np.testing.assert_allclose(ke.feature_map, ke.reference_map)
-    assert "✅" in ke.note.value and "learner_loops" in ke.note.value
+    assert "✅" in ke.note.value and "conv2d_naive" in ke.note.value
     ke.padding.value, ke.stride.value, ke.flip.value = 2, 3, True  # still right
     np.testing.assert_allclose(ke.feature_map, ke.reference_map)
     assert "✅" in ke.note.value and "every 3-th value" in ke.note.value
@@ -328,7 +319,7 @@ def test_a_right_conv_fn_draws_the_map_and_says_so():
 
 
 def test_a_flipping_conv_fn_shows_its_wrong_map_and_a_note():
-    ke = ch.KernelExplorer(conv_fn=lambda im, k: learner_loops(im, k[::-1, ::-1]))
+    ke = ch.KernelExplorer(conv_fn=lambda im, k: ch.conv2d_naive(im, k[::-1, ::-1]))
     np.testing.assert_allclose(ke.feature_map, ch.conv2d(DIGIT, ch.KERNELS["sobel x"], flip=True))
     assert "❌" in ke.note.value and "kernel is flipped" in ke.note.value
     ke.row.value, ke.col.value = 9, 12
@@ -360,7 +351,7 @@ def test_a_broken_conv_fn_never_raises_and_leaves_the_map_empty(fn, note):
 
 
 def test_a_wrong_shape_shows_what_fits():
-    ke = ch.KernelExplorer(conv_fn=lambda im, k: learner_loops(im, k)[:20, :20])
+    ke = ch.KernelExplorer(conv_fn=lambda im, k: ch.conv2d_naive(im, k)[:20, :20])
     assert "output shape (20, 20)" in ke.note.value
     np.testing.assert_allclose(ke.feature_map[:20, :20], ke.reference_map[:20, :20])
     assert np.isnan(ke.feature_map[20:]).all() and np.isnan(ke.feature_map[:, 20:]).all()
@@ -373,7 +364,7 @@ def test_conv_fn_can_be_set_later_and_gets_copies():
     def spy(image, kernel):
         seen.append(image.shape)
         image[:] = 0  # must not damage the explorer's picture
-        return learner_loops(np.pad(DIGIT, 0), kernel)
+        return ch.conv2d_naive(np.pad(DIGIT, 0), kernel)
 
     ke.conv_fn = spy
     assert seen == [(28, 28)] and ke.conv_fn is spy
