@@ -38,9 +38,9 @@ BLUE, AMBER = "#0072B2", "#E69F00"  # Okabe-Ito colours: positive and negative s
 # --- small pieces shared by the widgets ----------------------------------------
 
 
-def _gray_png(grid: np.ndarray, scale: int, vmin=0, vmax=255, cmap="gray") -> bytes:
-    """(H, W) values -> PNG bytes of the grid enlarged scale times."""
-    return png_bytes(upscale(colorize(grid, vmin, vmax, cmap), scale))
+def _gray_png(grid: np.ndarray, scale: int) -> bytes:
+    """(H, W) values 0-255 -> PNG bytes of the gray picture enlarged scale times."""
+    return png_bytes(upscale(colorize(grid, 0, 255), scale))
 
 
 def _colorbar(vmin: float, vmax: float, cmap: str = "gray", label: str = "pixel value") -> str:
@@ -109,6 +109,7 @@ def digit_window(images, labels=None, *, window: int = 7, scale: int = 10) -> wi
     """
     images, labels = _as_images(images, labels)
     window = as_int(window, "window", 1)
+    scale = as_int(scale, "scale", 1)
     n, h, w = images.shape
     if window > min(h, w):
         raise ValueError(f"window must be at most {min(h, w)} (the image size), got {window}")
@@ -123,7 +124,7 @@ def digit_window(images, labels=None, *, window: int = 7, scale: int = 10) -> wi
         image = images[digit.value]
         r, c = row.value, col.value
         rgb = colorize(image, 0, 255)  # (H, W, 3)
-        picture.value = _window_picture(rgb, r, c, window, as_int(scale, "scale", 1))
+        picture.value = _window_picture(rgb, r, c, window, scale)
         patch = image[r : r + window, c : c + window]  # (window, window)
         caption = f"image[{r}:{r + window}, {c}:{c + window}]"
         grid.value = html_grid(patch, vmin=0, vmax=255, caption=caption)
@@ -159,6 +160,7 @@ def photo_window(photo, *, window: int = 6, zoom: int = 24) -> widgets.VBox:
     if photo.shape[2] != 3 or photo.dtype != np.uint8:
         raise ValueError(f"photo must be uint8 (H, W, 3), got {photo.dtype} {photo.shape}")
     window = as_int(window, "window", 1)
+    zoom = as_int(zoom, "zoom", 1)
     h, w, _ = photo.shape
     row = _slider("window row", min(130, h - window), 0, h - window)  # the cap's brim
     col = _slider("window column", w // 2, 0, w - window)
@@ -175,7 +177,7 @@ def photo_window(photo, *, window: int = 6, zoom: int = 24) -> widgets.VBox:
         rgb = outline(half.copy(), r // 2 - 3, c // 2 - 3, size, size, ORANGE, thickness=2)
         picture.value = png_bytes(rgb)
         patch = photo[r : r + window, c : c + window]  # (window, window, 3)
-        zoomed.value = png_bytes(upscale(np.ascontiguousarray(patch), as_int(zoom, "zoom", 1)))
+        zoomed.value = png_bytes(upscale(np.ascontiguousarray(patch), zoom))
         where.value = (
             f"The window is photo[{r}:{r + window}, {c}:{c + window}], shape {patch.shape}:"
         )
@@ -229,7 +231,11 @@ def adjust(
     then rounded. clip=True clips to 0-255 first (the right way). clip=False
     keeps only the last 8 bits, as uint8 arithmetic does: 300 -> 44, -20 -> 236.
     """
-    exact = _exact(_as_uint8_image(image), brightness, contrast, invert)
+    return _store(_exact(_as_uint8_image(image), brightness, contrast, invert), clip)
+
+
+def _store(exact: np.ndarray, clip: bool) -> np.ndarray:
+    """Whole numbers (H, W) -> uint8: clipped to 0-255, or wrapped (kept mod 256)."""
     if clip:
         return np.clip(exact, 0, 255).astype(np.uint8)
     return exact.astype(np.int64).astype(np.uint8)  # int64 -> uint8 keeps the value mod 256
@@ -257,12 +263,10 @@ def brightness_contrast(image, *, scale: int = 8) -> widgets.VBox:
     r, c = np.unravel_index(np.argmax(image), image.shape)  # the brightest pixel
 
     def update():
-        settings = dict(brightness=brightness.value, contrast=contrast.value, invert=invert.value)
-        bad = adjust(image, **settings, clip=False)
-        good = adjust(image, **settings, clip=True)
+        exact = _exact(image, brightness.value, contrast.value, invert.value)  # (H, W) float64
+        bad, good = _store(exact, clip=False), _store(exact, clip=True)
         wrapped.value = _gray_png(bad, scale)
         clipped.value = _gray_png(good, scale)
-        exact = _exact(image, brightness.value, contrast.value, invert.value)
         outside = int(np.count_nonzero((exact < 0) | (exact > 255)))
         info.value = (
             f"Brightest pixel ({r}, {c}): {image[r, c]} → exact result {exact[r, c]:.0f}, "

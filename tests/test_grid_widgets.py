@@ -15,6 +15,7 @@ from convhelpers import (
     html_grid,
     load_digits,
     load_photo,
+    outline,
     permute_pixels,
     photo_window,
     png_bytes,
@@ -84,12 +85,11 @@ def test_digit_window_follows_the_sliders(digits):
 def test_digit_window_picture_is_the_digit_with_an_orange_square(digits):
     X, _ = digits
     w = digit_window(X, window=4, scale=2)
-    w.row.value, w.col.value = 0, 0
-    plain = _png(X[0], 2)
-    assert w.picture.value != plain  # the square is drawn on it
-    w2 = digit_window(X, window=4, scale=2)
-    w2.row.value, w2.col.value = 0, 0
-    assert w2.picture.value == w.picture.value
+    w.digit.value, w.row.value, w.col.value = 1, 3, 5
+    big = upscale(colorize(X[1], 0, 255), 2)  # (56, 56, 3)
+    expected = outline(big, 6, 10, 8, 8, (230, 97, 0), thickness=2)
+    assert w.picture.value == png_bytes(expected)
+    assert w.picture.value != _png(X[1], 2)
 
 
 def test_digit_window_bad_window(digits):
