@@ -16,6 +16,8 @@ matplotlib, in the same run; ratios are theirs / ours. Last line:
 """
 
 import io
+import os
+import subprocess
 import sys
 import textwrap
 import time
@@ -64,7 +66,8 @@ def in_kernel() -> tuple[float, float] | None:
         from jupyter_client.manager import start_new_kernel
     except ImportError:
         return None
-    manager, client = start_new_kernel(kernel_name="python3")
+    # stderr off: the kernel's start-up notices are not results
+    manager, client = start_new_kernel(kernel_name="python3", stderr=subprocess.DEVNULL)
     try:
         client.execute_interactive("import matplotlib; matplotlib.use('Agg')", timeout=60)
         lines = []
@@ -173,6 +176,8 @@ def new_figure_each_step() -> float:
 
 
 def main():
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average over the last minute: {load:.1f} on {os.cpu_count()} CPUs")
     local_median, local_p90 = in_process()
     print(
         f"KernelExplorer, in this process:   median {local_median:.2f} ms, p90 {local_p90:.2f} ms"
