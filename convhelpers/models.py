@@ -255,8 +255,9 @@ def small_cnn(seed: int = 0) -> Sequential:
     """The CNN notebook 05 trains: (N, 28, 28) digits -> (N, 10) scores.
 
     conv 3x3 (1→16, padding 1) → max-pool → ReLU → conv 3x3 (16→32, padding 1)
-    → max-pool → ReLU → flatten → dense (32·7·7 → 10). ReLU comes after the
-    pooling: max-pooling and ReLU commute, and ReLU is then 4× cheaper.
+    → max-pool → ReLU → flatten (32·7·7 = 1568) → dense (1568 → 128) → ReLU →
+    dense (128 → 10). ReLU comes after the pooling: max-pooling and ReLU
+    commute, and ReLU then touches 4x fewer numbers.
     """
     rng = np.random.default_rng(seed)
     return Sequential(
@@ -267,7 +268,9 @@ def small_cnn(seed: int = 0) -> Sequential:
         MaxPool2D(),
         ReLU(),
         Flatten(),
-        Dense(32 * 7 * 7, 10, rng=rng),
+        Dense(32 * 7 * 7, 128, rng=rng),
+        ReLU(),
+        Dense(128, 10, rng=rng),
     )
 
 

@@ -169,7 +169,8 @@ def conv_backward(dout, cache, *, input_grad: bool = True):
     n_filters, channels, kh, kw = w_shape
     dw = (d2.T @ cols).reshape(n_filters, kh, kw, channels).transpose(0, 3, 1, 2)
     dw = np.ascontiguousarray(dw)  # (F, C, kh, kw)
-    db = d2.sum(axis=0)
+    # db = d2.sum(axis=0), summed image by image first: long rows make it ~10x faster.
+    db = d2.reshape(n_images, -1).sum(axis=0).reshape(-1, n_filters).sum(axis=0)
     if not input_grad:
         return None, dw, db
     # "col2im": patches overlap, so loop over the kernel offsets (a, c): each sends
@@ -201,16 +202,15 @@ def relu_backward(dout, cache):
     return dout * (cache > 0)
 
 
-def _quarters(x):
-    """The four strided sub-grids of a 2x2 pooling, channels last (see conv_forward).
+def _quarters(x_last):
+    """The four strided sub-grids of 2x2 blocks, as one (2, 2, ...) view, channels last.
 
-    x (N, C, H, W) -> four views (N, H//2, W//2, C): rows 0::2 or 1::2, columns 0::2 or 1::2.
-    Working on (N, H, W, C) views lets numpy run along the channels, which are
-    side by side in memory: 3-4x faster than the same views in (N, C, H, W) order.
+    x_last (N, H, W, C) -> view (2, 2, N, H//2, W//2, C) whose [i, j] is
+    x_last[:, i::2, j::2, :] (an odd last row or column is dropped).
     """
-    x_last = x.transpose(0, 2, 3, 1)  # (N, H, W, C)
-    h, w = x.shape[2] // 2 * 2, x.shape[3] // 2 * 2  # an odd last row/column is dropped
-    return [x_last[:, i:h:2, j:w:2, :] for i in (0, 1) for j in (0, 1)]
+    n, h, w, c = x_last.shape
+    x_last = x_last[:, : h // 2 * 2, : w // 2 * 2]
+    return x_last.reshape(n, h // 2, 2, w // 2, 2, c).transpose(2, 4, 0, 1, 3, 5)
 
 
 def maxpool_forward(x):
@@ -221,10 +221,12 @@ def maxpool_forward(x):
     (an odd last row or column is dropped).
     """
     x = _as_batch(x, "x", 4)
-    a, b, c, d = _quarters(x)
+    # Speed: one copy puts each sub-grid in a block of its own; numpy then runs
+    # along whole blocks instead of hopping between 2x2 neighbours (3x faster).
+    (a, b), (c, d) = quarters = np.ascontiguousarray(_quarters(x.transpose(0, 2, 3, 1)))
     top, bottom = np.maximum(a, b), np.maximum(c, d)  # (N, H//2, W//2, C)
     out = np.maximum(top, bottom)
-    return out.transpose(0, 3, 1, 2), (x, top, bottom)
+    return out.transpose(0, 3, 1, 2), (x.shape, quarters, top, bottom)
 
 
 def maxpool_backward(dout, cache):
@@ -234,21 +236,19 @@ def maxpool_backward(dout, cache):
     2x2 block get 0. On a tie the first in reading order (a, b, c, d) wins, so
     no gradient is counted twice.
     """
-    x, top, bottom = cache
+    (n, channels, height, width), ((a, b), (c, d)), top, bottom = cache
     dout = _as_batch(dout, "dout", 4).transpose(0, 2, 3, 1)  # (N, H//2, W//2, C)
-    a, b, c, d = _quarters(x)
-    n, channels, height, width = x.shape
-    odd = height % 2 or width % 2  # then the dropped row/column needs zeros
-    dx = (np.zeros if odd else np.empty)((n, height, width, channels), dout.dtype)
-    dx = dx.transpose(0, 3, 1, 2)  # (N, C, H, W), channels last in memory
-    da, db, dc, dd = _quarters(dx)  # views into dx
+    dq = np.empty((2, 2, *dout.shape), dout.dtype)  # the gradient of each sub-grid
     to_top = dout * (top >= bottom)  # the gradient for the top row, the rest for the bottom
     to_bottom = dout - to_top
-    np.multiply(to_top, a >= b, out=da)
-    np.subtract(to_top, da, out=db)
-    np.multiply(to_bottom, c >= d, out=dc)
-    np.subtract(to_bottom, dc, out=dd)
-    return dx
+    np.multiply(to_top, a >= b, out=dq[0, 0])
+    np.subtract(to_top, dq[0, 0], out=dq[0, 1])
+    np.multiply(to_bottom, c >= d, out=dq[1, 0])
+    np.subtract(to_bottom, dq[1, 0], out=dq[1, 1])
+    odd = height % 2 or width % 2  # then the dropped row/column needs zeros
+    dx = (np.zeros if odd else np.empty)((n, height, width, channels), dout.dtype)
+    np.copyto(_quarters(dx), dq)  # each sub-grid back to its place
+    return dx.transpose(0, 3, 1, 2)  # (N, C, H, W), channels last in memory
 
 
 def global_avg_pool_forward(x):

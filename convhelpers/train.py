@@ -140,9 +140,9 @@ def fit(
     X,
     y,
     *,
-    num_epochs: int = 10,
-    batch_size: int = 64,
-    lr: float = 0.05,
+    num_epochs: int = 8,
+    batch_size: int = 128,
+    lr: float = 0.1,
     optimizer: str = "sgd",
     augment: int = 2,
     warmup: float = 0.1,
@@ -150,7 +150,7 @@ def fit(
     X_val=None,
     y_val=None,
     live=True,
-    plot_every: int = 25,
+    plot_every: int = 20,
 ) -> dict:
     """Train ``model`` on images X (N, 28, 28) or (N, C, H, W) with labels y (N,); return history.
 
