@@ -40,7 +40,9 @@ def show_channels(photo):
     photo = as_numeric_array(photo, "photo", ndim=3)
     if photo.shape[2] != 3:
         raise ValueError(f"photo must have 3 colour channels (H, W, 3), got {photo.shape}")
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.2), layout="constrained")
+    fig, axes = plt.subplots(2, 2, figsize=(12, 12))
+    fig.subplots_adjust(wspace=0.3, hspace=0.3)
+    axes = axes.ravel()
     show_image(photo, axes[0], title="the photo: three grids stacked")
     for k, name in enumerate(("red", "green", "blue")):
         show_image(photo[..., k], axes[k + 1], title=f"photo[:, :, {k}]: {name} channel")

@@ -56,8 +56,9 @@ def _colorbar(vmin: float, vmax: float, cmap: str = "gray", label: str = "pixel 
 
 
 def _titled(title: str, child: widgets.Widget) -> widgets.VBox:
-    """child with a bold title above it."""
-    return widgets.VBox([widgets.HTML(f"<b>{html.escape(title)}</b>"), child])
+    """child with a bold title above it (and a little room to its right)."""
+    title = widgets.HTML(f"<b>{html.escape(title)}</b>")
+    return widgets.VBox([title, child], layout={"margin": "0 16px 0 0"})
 
 
 def _slider(description: str, value: int, lo: int, hi: int) -> widgets.IntSlider:
@@ -178,9 +179,7 @@ def photo_window(photo, *, window: int = 6, zoom: int = 24) -> widgets.VBox:
         picture.value = png_bytes(rgb)
         patch = photo[r : r + window, c : c + window]  # (window, window, 3)
         zoomed.value = png_bytes(upscale(np.ascontiguousarray(patch), zoom))
-        where.value = (
-            f"The window is photo[{r}:{r + window}, {c}:{c + window}], shape {patch.shape}:"
-        )
+        where.value = f"The window: photo[{r}:{r + window}, {c}:{c + window}], {patch.shape}"
         for k, name in enumerate(("red", "green", "blue")):
             caption = f"{name}: [..., {k}]"
             grids[k].value = html_grid(patch[..., k], vmin=0, vmax=255, caption=caption)
