@@ -179,7 +179,7 @@ def fit(
     rng = np.random.default_rng(seed)
     steps_per_epoch = -(-len(X) // batch_size)
     total = num_epochs * steps_per_epoch
-    curves = _make_live(live, total, plot_every)
+    curves = _make_live(live, total, num_epochs)
     history = {"loss": [], "train_acc": [], "val_acc": [], "epoch_seconds": [], "batch_loss": []}
     with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
         for epoch in range(num_epochs):
@@ -196,14 +196,14 @@ def fit(
                 correct += int((scores.argmax(axis=1) == y[idx]).sum())
                 history["batch_loss"].append(loss)
                 if curves is not None and (len(history["batch_loss"]) % plot_every == 0):
-                    curves.update(history, epoch + (b + 1) / steps_per_epoch)
+                    curves.update(history)
             history["epoch_seconds"].append(time.perf_counter() - start)
             history["loss"].append(float(np.mean(history["batch_loss"][-steps_per_epoch:])))
             history["train_acc"].append(correct / len(X))
             if X_val is not None:
                 history["val_acc"].append(float(np.mean(model.predict(X_val) == y_val)))
             if curves is not None:
-                curves.update(history, epoch + 1.0)
+                curves.update(history)
     return history
 
 
@@ -226,17 +226,17 @@ def _make_optimizer(optimizer, lr):
     raise ValueError(f'optimizer must be "sgd", "adam" or an optimiser object, got {optimizer!r}')
 
 
-def _make_live(live, total, plot_every):
+def _make_live(live, total_batches, num_epochs):
     if live is False or live is None:
         return None
     if live is True:
         from IPython.display import display
 
-        curves = LiveCurves(total)
+        curves = LiveCurves(total_batches, num_epochs)
         display(curves.widget)
         return curves
     if isinstance(live, LiveCurves):
-        live.reset(total)
+        live.reset(total_batches, num_epochs)
         return live
     raise TypeError(f"live must be True, False or a LiveCurves, got {live!r}")
 
@@ -245,53 +245,69 @@ class LiveCurves:
     """A progress bar and loss/accuracy curves, built once and updated in place.
 
     ``widget`` (an ipywidgets VBox) holds an IntProgress, an HTML status line
-    and an Image; ``update(history, epoch)`` moves the bar and redraws one
-    reused matplotlib figure into the Image as PNG bytes.
+    and an Image; ``update(history)`` moves the bar and redraws one reused
+    matplotlib figure into the Image as PNG bytes (no new figure, ever).
     """
 
-    def __init__(self, total_batches: int = 1):
+    WINDOW = 20  # the loss curve is the mean of the last WINDOW batches
+
+    def __init__(self, total_batches: int = 1, num_epochs: int = 1):
         import ipywidgets as widgets
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
-        self.progress = widgets.IntProgress(min=0, max=total_batches, description="training")
+        self.progress = widgets.IntProgress(min=0, max=1, description="training")
         self.status = widgets.HTML("")
         self.image = widgets.Image(format="png")
         self.widget = widgets.VBox([widgets.HBox([self.progress, self.status]), self.image])
         self.figure = Figure(figsize=(9, 3.2), dpi=80, layout="constrained")
-        FigureCanvasAgg(self.figure)
-        ax_loss, ax_acc = self.figure.subplots(1, 2)
-        (self.loss_line,) = ax_loss.plot([], [], color="#0072B2", label="training loss")
-        ax_loss.set(title="Loss (mean over recent batches)", xlabel="epoch", ylabel="cross-entropy")
-        (self.train_line,) = ax_acc.plot([], [], "o-", color="#E69F00", label="training")
+        FigureCanvasAgg(self.figure)  # a bare Figure needs a canvas to render PNGs
+        ax_loss, ax_acc = self.axes = self.figure.subplots(1, 2)
+        (self.loss_line,) = ax_loss.plot([], [], color="#0072B2")
+        ax_loss.set(
+            title=f"Training loss (mean of the last {self.WINDOW} batches)",
+            xlabel="epoch",
+            ylabel="cross-entropy",
+        )
+        (self.train_line,) = ax_acc.plot([], [], "o-", color="#E69F00", label="training batches")
         (self.val_line,) = ax_acc.plot([], [], "s-", color="#009E73", label="validation")
-        ax_acc.set(title="Accuracy per epoch", xlabel="epoch", ylabel="accuracy (0–1)")
+        ax_acc.set(title="Accuracy after each epoch", xlabel="epoch", ylabel="accuracy (0–1)")
         ax_acc.legend(loc="lower right")
-        self.axes = (ax_loss, ax_acc)
+        for ax in self.axes:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
         self.redraws = 0
-        self.reset(total_batches)
+        self.reset(total_batches, num_epochs)
 
-    def reset(self, total_batches: int) -> None:
-        """Start again for a run of ``total_batches`` batches."""
+    def reset(self, total_batches: int, num_epochs: int) -> None:
+        """Start again for a run of ``num_epochs`` epochs, ``total_batches`` batches in all."""
         self.progress.max = total_batches
         self.progress.value = 0
         self.status.value = ""
+        self.steps_per_epoch = total_batches / num_epochs
+        for ax in self.axes:
+            ax.set_xlim(0, num_epochs + 0.1)
 
-    def update(self, history: dict, epoch: float) -> None:
-        """Show the progress of ``history`` (see :func:`fit`) at ``epoch`` (a float)."""
-        losses = history["batch_loss"]
+    def update(self, history: dict) -> None:
+        """Show the progress of ``history`` (see :func:`fit`): bar, status line, curves."""
+        losses = np.asarray(history["batch_loss"])
         self.progress.value = len(losses)
-        window = max(1, min(25, len(losses)))
-        smooth = np.convolve(losses, np.ones(window) / window, mode="valid")  # running mean
-        steps_per_epoch = len(losses) / epoch
-        self.loss_line.set_data((np.arange(len(smooth)) + window) / steps_per_epoch, smooth)
+        # Mean of the last WINDOW losses at every batch (fewer at the start).
+        totals = np.cumsum(losses)
+        shifted = np.concatenate([np.zeros(self.WINDOW), totals])[: len(losses)]
+        counts = np.minimum(np.arange(1, len(losses) + 1), self.WINDOW)
+        smooth = (totals - shifted) / counts
+        self.loss_line.set_data(np.arange(1, len(losses) + 1) / self.steps_per_epoch, smooth)
         epochs = np.arange(1, len(history["train_acc"]) + 1)
         self.train_line.set_data(epochs, history["train_acc"])
         self.val_line.set_data(epochs[: len(history["val_acc"])], history["val_acc"])
-        for ax in self.axes:
-            ax.relim()
-            ax.autoscale_view()
-        text = f"epoch {epoch:.1f} · loss {smooth[-1]:.3f}"
+        ax_loss, ax_acc = self.axes
+        ax_loss.set_ylim(0, 1.05 * smooth.max())
+        accs = history["train_acc"] + history["val_acc"]
+        if accs:
+            ax_acc.set_ylim(min(accs) - 0.02, 1.0)
+        text = f"epoch {len(losses) / self.steps_per_epoch:.1f} · loss {smooth[-1]:.3f}"
         if history["val_acc"]:
             text += f" · validation accuracy {history['val_acc'][-1]:.3f}"
         self.status.value = text

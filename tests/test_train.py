@@ -175,3 +175,14 @@ def test_accuracy_is_the_fraction_of_correct_predictions(subset):
     model = ch.small_cnn(seed=1)
     assert ch.accuracy(model, X, y) == np.mean(model.predict(X) == y)
     assert ch.accuracy(model, X[:1], model.predict(X[:1])) == 1.0
+
+
+def test_train_step_lowers_the_loss_on_its_batch(subset):
+    X, y = subset
+    model, opt = ch.small_cnn(seed=0), ch.SGD(lr=0.05)
+    xb = ch.to_float(X[:32])[:, None]
+    first, scores = ch.train_step(model, opt, xb, y[:32])
+    assert scores.shape == (32, 10)
+    for _ in range(5):
+        loss, _ = ch.train_step(model, opt, xb, y[:32])
+    assert loss < 0.5 * first
