@@ -325,22 +325,44 @@ def code_cells(page) -> list[dict]:
     )
 
 
-def screenshot_notebook(page, path: Path, max_height: int = 16_000) -> Path:
-    """Save the whole open notebook as one PNG: fold the file browser away, grow the window
-    to the notebook's height and scroll to its top."""
+def screenshot_notebook(page, path: Path, max_height: int = 12_000) -> list[Path]:
+    """Save the whole open notebook as PNGs: fold the file browser away, grow the window to
+    the notebook's height (at most max_height px) and shoot from the top, in parts
+    (path-2.png, ...) when the notebook is taller. Returns the files written."""
     open_tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     if open_tab.count():
         open_tab.first.click()
-    outer = ".jp-NotebookPanel .jp-WindowedPanel-outer"
-    height = page.evaluate(
-        "(sel) => { const o = document.querySelector(sel);"
-        " return o.scrollHeight - o.clientHeight + window.innerHeight; }",
-        outer,
-    )
-    width = page.viewport_size["width"]
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, max_height)})
-    page.evaluate("(sel) => { document.querySelector(sel).scrollTop = 0; }", outer)
-    page.wait_for_timeout(500)  # let Lab lay the taller window out
+    # where the last cell ends, and how tall the visible part is, in the notebook's scroll box
+    measure = """() => {
+        const box = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+        const cells = box.querySelectorAll('.jp-Cell');
+        const end = cells[cells.length - 1].getBoundingClientRect().bottom
+            - box.getBoundingClientRect().top + box.scrollTop;
+        return [end, box.clientHeight];
+    }"""
+    scroll = """(top) => {
+        const box = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+        box.scrollTop = top;
+        return box.scrollTop;
+    }"""
+    end, visible = page.evaluate(measure)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    chrome = height - visible  # menu, toolbar and status bar around the notebook
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
-    return path
+    files, top = [], 0
+    while True:
+        # the window shows the rest of the notebook, or as much as max_height allows
+        rest = min(chrome + int(end - top) + 20, max_height)
+        page.set_viewport_size({"width": width, "height": rest})
+        page.wait_for_timeout(300)  # let Lab lay the window out
+        top = page.evaluate(scroll, top)
+        page.wait_for_timeout(200)
+        name = path.with_name(f"{path.stem}-{len(files) + 1}{path.suffix}") if files else path
+        page.screenshot(path=str(name))
+        files.append(name)
+        end, visible = page.evaluate(measure)
+        if top + visible >= end or len(files) == 20:
+            break
+        top += visible - 100  # the parts overlap by 100 px
+    page.set_viewport_size({"width": width, "height": height})
+    return files
