@@ -183,6 +183,6 @@ def test_train_step_lowers_the_loss_on_its_batch(subset):
     xb = ch.to_float(X[:32])[:, None]
     first, scores = ch.train_step(model, opt, xb, y[:32])
     assert scores.shape == (32, 10)
-    for _ in range(5):
+    for _ in range(10):
         loss, _ = ch.train_step(model, opt, xb, y[:32])
-    assert loss < 0.5 * first
+    assert loss < 0.3 * first
