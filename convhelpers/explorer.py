@@ -239,7 +239,7 @@ class KernelExplorer:
         self.padding = widgets.IntSlider(padding, 0, 3, description="padding", **size("210px"))
         self.stride = widgets.IntSlider(stride, 1, 3, description="stride", **size("200px"))
         self.formula = widgets.HTML()
-        self.play = widgets.Play(interval=200, description="play", show_repeat=False)
+        self.play = widgets.Play(interval=100, description="play", show_repeat=False)
         self.position = widgets.IntSlider(description="step", **size("230px"))
         self.row = widgets.IntSlider(description="row i", **size("180px"))
         self.col = widgets.IntSlider(description="column j", **size("200px"))
