@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ._validate import as_numeric_array
 
@@ -24,10 +25,12 @@ def show_image(
     vmin=None,
     vmax=None,
     colorbar: bool = True,
+    colorbar_label: str = "pixel value",
 ):
     """Show a 2-D grid (H, W) or an RGB image (H, W, 3) with labelled axes; return the Axes.
 
-    The title gives the shape and dtype; grayscale images get a colour bar.
+    The title gives the shape and dtype; grayscale images get a colour bar
+    labelled ``colorbar_label``. Ticks fall on whole pixels.
     """
     image = as_numeric_array(image, "image")
     if image.ndim not in (2, 3):
@@ -39,18 +42,28 @@ def show_image(
     ax.set_title(f"{title}\n{label}" if title else label)
     ax.set_xlabel("column (pixels)")
     ax.set_ylabel("row (pixels)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if colorbar and image.ndim == 2:
-        ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label="pixel value")
+        ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label=colorbar_label)
     return ax
 
 
-def show_values(image, ax=None, *, fmt: str = "{:.0f}", title: str | None = None, fontsize=None):
+def show_values(
+    image,
+    ax=None,
+    *,
+    fmt: str = "{:.0f}",
+    title: str | None = None,
+    fontsize=None,
+    colorbar_label: str = "pixel value",
+):
     """Show a small grid (H, W) enlarged, with every pixel's value written on it; return the Axes.
 
     Dark text sits on light pixels and light text on dark ones.
     """
     image = as_numeric_array(image, "image", ndim=2)
-    ax = show_image(image, ax, title=title)
+    ax = show_image(image, ax, title=title, colorbar_label=colorbar_label)
     vmin, vmax = ax.images[0].get_clim()
     middle = (vmin + vmax) / 2
     size = fontsize or max(4, min(12, 160 / max(image.shape)))

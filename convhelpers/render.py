@@ -53,13 +53,16 @@ def outline(rgb: np.ndarray, top: int, left: int, height: int, width: int, color
     top/left/height/width are in rgb's pixels; color is an (r, g, b) of 0-255.
     """
     h, w = rgb.shape[:2]
+
+    def band(start, stop, size):  # start:stop clipped to 0..size (never a negative index)
+        return slice(min(max(start, 0), size), min(max(stop, 0), size))
+
     bottom, right = top + height, left + width
-    rows = slice(max(top, 0), min(bottom, h))
-    cols = slice(max(left, 0), min(right, w))
+    rows, cols = band(top, bottom, h), band(left, right, w)
     for r0 in (top, bottom - thickness):  # top and bottom edges
-        rgb[max(r0, 0) : min(r0 + thickness, h), cols] = color
+        rgb[band(r0, r0 + thickness, h), cols] = color
     for c0 in (left, right - thickness):  # left and right edges
-        rgb[rows, max(c0, 0) : min(c0 + thickness, w)] = color
+        rgb[rows, band(c0, c0 + thickness, w)] = color
     return rgb
 
 

@@ -34,3 +34,10 @@ def test_show_gallery():
     assert len(fig.axes) == 8
     assert [ax.get_title() for ax in fig.axes[:7]] == list("abcdefg")
     assert "7 images of 28×28" in fig._suptitle.get_text()
+
+
+def test_small_grids_get_whole_pixel_ticks_and_a_custom_colorbar_label():
+    fig, ax = plt.subplots()
+    show_values(np.array([[1.5, -2.0], [0.0, 3.0]]), ax, fmt="{:.1f}", colorbar_label="weight")
+    assert all(float(t).is_integer() for t in ax.get_xticks())
+    assert fig.axes[1].get_ylabel() == "weight"

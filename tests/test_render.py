@@ -51,3 +51,14 @@ def test_html_grid_shows_values_contrast_and_highlight():
     assert "3px solid" in cells[2][0] and "3px solid" not in cells[3][0]
     assert "a &lt;b&gt;" in page
     assert "-1.50" in html_grid(np.array([[-1.5]]), fmt="{:.2f}")
+
+
+def test_outline_far_outside_the_image_paints_only_what_is_inside():
+    rgb = np.zeros((20, 20, 3), dtype=np.uint8)
+    outline(rgb, -3, -3, 8, 8, (255, 0, 0), thickness=2)
+    painted = rgb[..., 0] == 255
+    # only the bottom and right edges (rows/cols 3-4, within 0..4) fall inside the image
+    assert painted.sum() == 2 * 5 + 2 * 5 - 4
+    assert not painted[5:].any() and not painted[:, 5:].any()
+    outline(rgb, 30, 30, 5, 5, (0, 255, 0))  # entirely outside: nothing happens
+    assert not (rgb[..., 1] == 255).any()
