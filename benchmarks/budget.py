@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -24,7 +25,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SECONDS, MAX_TOTAL_SECONDS, MAX_KERNEL_MB = 60.0, 120.0, 450.0
 
-__all__ = ["kernel_peak_mb", "run_notebook"]
+__all__ = ["Run", "kernel_peak_mb", "run_notebook"]
 
 
 def kernel_peak_mb(pid: int) -> float:
@@ -35,17 +36,34 @@ def kernel_peak_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
 
 
-def run_notebook(nb, timeout: int = 600) -> tuple[float, float]:
+@dataclass
+class Run:
+    """One notebook run: wall seconds, the kernel's peak memory, the peak after each cell."""
+
+    seconds: float
+    peak_mb: float
+    peak_after_cell: dict[int, float] = field(default_factory=dict)  # cell index -> MB
+
+    def heaviest_cells(self, n: int = 3) -> list[tuple[int, float]]:
+        """The n cells that raised the peak most: [(cell index, MB added), ...]."""
+        before, added = 0.0, []
+        for index, peak in self.peak_after_cell.items():
+            added.append((index, peak - before))
+            before = peak
+        return sorted(added, key=lambda item: -item[1])[:n]
+
+
+def run_notebook(nb, timeout: int = 600) -> Run:
     """Execute nb in place in a fresh python3 kernel in an empty temporary folder.
 
-    Returns (seconds from kernel start to the end, kernel's peak resident memory in MB).
-    Raises nbclient's CellExecutionError if a cell fails.
+    Returns a Run: seconds from kernel start to the end, the kernel's peak resident
+    memory and that peak after each code cell. Raises nbclient's CellExecutionError
+    if a cell fails.
     """
-    peak = 0.0
+    run = Run(0.0, 0.0)
 
-    def after_cell(**_):
-        nonlocal peak
-        peak = max(peak, kernel_peak_mb(client.km.provisioner.pid))
+    def after_cell(cell, cell_index, **_):
+        run.peak_after_cell[cell_index] = kernel_peak_mb(client.km.provisioner.pid)
 
     with tempfile.TemporaryDirectory() as cwd:  # the notebooks must not depend on the folder
         client = NotebookClient(
@@ -57,7 +75,9 @@ def run_notebook(nb, timeout: int = 600) -> tuple[float, float]:
         )
         start = time.perf_counter()
         client.execute()
-        return time.perf_counter() - start, peak
+        run.seconds = time.perf_counter() - start
+    run.peak_mb = max(run.peak_after_cell.values(), default=0.0)
+    return run
 
 
 def mark(value: float, limit: float) -> str:
@@ -70,16 +90,19 @@ def main(paths: list[Path]) -> None:
     print(f"{'notebook':<40} {'seconds':>8}      {'kernel MB':>9}")
     results = []
     for path in paths:
-        seconds, peak = run_notebook(nbformat.read(path, as_version=4))
-        results.append((seconds, peak))
+        run = run_notebook(nbformat.read(path, as_version=4))
+        results.append(run)
         print(
-            f"{path.name:<40} {seconds:8.1f} {mark(seconds, MAX_SECONDS):<5}"
-            f"{peak:9.0f} {mark(peak, MAX_KERNEL_MB)}",
+            f"{path.name:<40} {run.seconds:8.1f} {mark(run.seconds, MAX_SECONDS):<5}"
+            f"{run.peak_mb:9.0f} {mark(run.peak_mb, MAX_KERNEL_MB)}",
             flush=True,
         )
-    total = sum(s for s, _ in results)
-    max_seconds = max(s for s, _ in results)
-    max_mb = max(m for _, m in results)
+        if run.peak_mb > MAX_KERNEL_MB:
+            cells = ", ".join(f"cell {i} +{mb:.0f} MB" for i, mb in run.heaviest_cells())
+            print(f"{'':<4}the peak grew most in: {cells}")
+    total = sum(r.seconds for r in results)
+    max_seconds = max(r.seconds for r in results)
+    max_mb = max(r.peak_mb for r in results)
     print(f"{'whole course':<40} {total:8.1f} {mark(total, MAX_TOTAL_SECONDS)}")
     print(f"max_seconds={max_seconds:.1f} total_seconds={total:.1f} max_kernel_mb={max_mb:.0f}")
 

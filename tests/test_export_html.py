@@ -84,10 +84,18 @@ def test_kernel_peak_mb_reads_this_process():
 
 def test_run_notebook_executes_in_a_fresh_kernel_and_measures_it(tmp_path):
     nb = nbformat.read(small_course(tmp_path), as_version=4)
-    seconds, peak_mb = budget.run_notebook(nb)
+    run = budget.run_notebook(nb)
     assert nb.cells[3].outputs[0]["text"] == "42\n"
-    assert seconds > 0
-    assert peak_mb > 30  # a Python kernel with matplotlib loaded
+    assert run.seconds > 0
+    assert list(run.peak_after_cell) == [1, 2, 3]  # the code cells, in order
+    peaks = list(run.peak_after_cell.values())
+    assert peaks == sorted(peaks)  # a high-water mark never falls
+    assert run.peak_mb == peaks[-1] > 30  # a Python kernel with matplotlib loaded
+
+
+def test_heaviest_cells_are_the_ones_that_raised_the_peak_most():
+    run = budget.Run(1.0, 300.0, {1: 100.0, 2: 110.0, 4: 290.0, 5: 300.0})
+    assert run.heaviest_cells(2) == [(4, 180.0), (1, 100.0)]
 
 
 def test_run_notebook_raises_on_a_failing_cell():

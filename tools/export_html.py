@@ -65,7 +65,7 @@ def title_of(nb, fallback: str) -> str:
 def export(path: Path, out_dir: Path) -> tuple[Path, str]:
     """Run one notebook, write out_dir/<name>.html; return (that file, the notebook's title)."""
     nb = nbformat.read(path, as_version=4)
-    seconds, peak_mb = run_notebook(nb)
+    run = run_notebook(nb)
     widgets = replace_widgets(nb)
     title = title_of(nb, path.stem)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(
@@ -74,7 +74,8 @@ def export(path: Path, out_dir: Path) -> tuple[Path, str]:
     body = NOTEBOOK_LINK.sub(r'href="\1.html\2"', body)
     target = out_dir / f"{path.stem}.html"
     target.write_text(body, encoding="utf-8")
-    print(f"{target}  ({seconds:.0f} s, kernel {peak_mb:.0f} MB, {widgets} live widgets noted)")
+    usage = f"{run.seconds:.0f} s, kernel {run.peak_mb:.0f} MB"
+    print(f"{target}  ({usage}, {widgets} live widgets noted)")
     return target, title
 
 
