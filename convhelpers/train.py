@@ -140,7 +140,7 @@ def fit(
     X,
     y,
     *,
-    num_epochs: int = 8,
+    num_epochs: int = 12,
     batch_size: int = 128,
     lr: float = 0.1,
     optimizer: str = "sgd",

@@ -58,7 +58,7 @@ def test_global_pool_model_is_shift_invariant_for_a_shift_by_its_total_stride():
 
 
 def test_parameter_counts():
-    convs = (16 * 9 + 16) + (32 * 16 * 9 + 32)
+    convs = (8 * 9 + 8) + (32 * 8 * 9 + 32)
     assert ch.small_cnn().num_params() == convs + (1568 * 128 + 128) + (128 * 10 + 10)
     assert ch.mlp(hidden=50).num_params() == 784 * 50 + 50 + 50 * 10 + 10
     cnn_gp = ch.cnn_global_pool()
