@@ -59,7 +59,12 @@ from .learn_kernel import learn_kernel
 
 # --- 05-06: neural networks (imports) ---
 # isort: split
-from .canvas import compare_on_permuted, place_on_canvas, shift_predictions_widget
+from .canvas import (
+    compare_on_permuted,
+    place_on_canvas,
+    shift_predictions_widget,
+    show_params_vs_accuracy,
+)
 from .checks import (
     check_conv_params,
     check_global_avg_pool,
@@ -196,6 +201,7 @@ __all__ = [
     "most_confused_pairs",
     "place_on_canvas",
     "shift_predictions_widget",
+    "show_params_vs_accuracy",
     "show_confusion",
     "show_kernels",
     "show_mistakes",

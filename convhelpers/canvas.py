@@ -1,4 +1,4 @@
-"""Where the digit is: digits on a larger canvas, and models compared as it moves (notebook 06).
+"""Notebook 06's helpers: digits on a larger canvas, and models compared on what they need.
 
     canvases, positions = place_on_canvas(X, size=48, rows=(0, 6), cols=(0, 6), seed=0)
     compare_on_permuted({"MLP": train_mlp, "CNN": train_cnn}, X_tr, y_tr, X_te, y_te, perm)
@@ -16,7 +16,12 @@ from .images import permute_pixels, shift
 from .losses import softmax
 from .render import colorize, png_bytes, upscale
 
-__all__ = ["compare_on_permuted", "place_on_canvas", "shift_predictions_widget"]
+__all__ = [
+    "compare_on_permuted",
+    "place_on_canvas",
+    "shift_predictions_widget",
+    "show_params_vs_accuracy",
+]
 
 
 def _position_range(span, name: str, largest: int) -> tuple[int, int]:
@@ -71,8 +76,9 @@ def compare_on_permuted(trainers: dict, X_train, y_train, X_test, y_test, perm) 
 
     trainers: {name: function(X (N, H, W), y (N,)) -> a model with .predict};
     perm: (H*W,) one pixel permutation, applied to training and test images alike.
-    Returns {name: {"original": accuracy, "permuted": accuracy}} on the test images
-    (fractions 0-1), in the order of ``trainers``.
+    Returns {name: {"original": accuracy, "permuted": accuracy, "models": (original
+    model, permuted model)}}, accuracies on the test images (fractions 0-1), in the
+    order of ``trainers``.
     """
     if not isinstance(trainers, dict) or not trainers:
         raise TypeError("trainers must be a non-empty dict {name: function(X, y) -> model}")
@@ -85,8 +91,35 @@ def compare_on_permuted(trainers: dict, X_train, y_train, X_test, y_test, perm) 
         results[name] = {
             "original": float(np.mean(original.predict(X_test) == y_test)),
             "permuted": float(np.mean(permuted.predict(X_test_p) == y_test)),
+            "models": (original, permuted),
         }
     return results
+
+
+def show_params_vs_accuracy(results: dict, ax=None):
+    """Each model as a point: parameters (log scale) against test accuracy; return the Axes.
+
+    results: {name: (number of parameters, accuracy 0-1)}. Points up and to the
+    left do more with fewer parameters.
+    """
+    import matplotlib.pyplot as plt
+
+    from .grid_figures import OKABE_ITO
+
+    if not isinstance(results, dict) or not results:
+        raise TypeError("results must be a non-empty dict {name: (parameters, accuracy)}")
+    ax = plt.gca() if ax is None else ax
+    for k, (name, (n_params, acc)) in enumerate(results.items()):
+        ax.scatter(n_params, acc, s=70, color=OKABE_ITO[k % len(OKABE_ITO)], label=name, zorder=3)
+        ax.annotate(f"{n_params:,}", (n_params, acc), textcoords="offset points", xytext=(6, -12))
+    ax.set_xscale("log")
+    ax.margins(x=0.15, y=0.12)  # room for the labels
+    ax.set_xlabel("number of parameters (log scale)")
+    ax.set_ylabel("test accuracy (0–1)")
+    ax.set_title("What each model does with its parameters")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return ax
 
 
 # --- the widget ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from convhelpers import (
     png_bytes,
     shift,
     shift_predictions_widget,
+    show_params_vs_accuracy,
     small_cnn,
     upscale,
 )
@@ -105,6 +106,9 @@ def test_compare_on_permuted_applies_one_permutation_to_train_and_test():
     assert results["nearest mean"]["permuted"] == 1.0  # retrained on the permuted pixels
     assert results["fixed"]["original"] == 1.0
     assert results["fixed"]["permuted"] < 0.9  # it never saw the permuted layout
+    assert results["fixed"]["models"] == (fixed, fixed)
+    original, permuted = results["nearest mean"]["models"]
+    np.testing.assert_allclose(permuted.means, original.means[:, perm])  # pixel k from perm[k]
     with pytest.raises(TypeError, match="trainers"):
         compare_on_permuted({}, X, y, X, y, perm)
 
@@ -135,3 +139,16 @@ def test_shift_predictions_widget_rejects_bad_models():
         shift_predictions_widget({"x": object()}, _images(1)[0], 0)
     with pytest.raises(ValueError, match="2-D"):
         shift_predictions_widget({"cnn": small_cnn()}, _images(2), 0)
+
+
+def test_show_params_vs_accuracy_places_and_labels_each_model():
+    ax = show_params_vs_accuracy({"MLP": (101_770, 0.95), "CNN": (20_490, 0.97)})
+    assert [c.get_offsets()[0].tolist() for c in ax.collections] == [
+        [101_770, 0.95],
+        [20_490, 0.97],
+    ]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["MLP", "CNN"]
+    assert [t.get_text() for t in ax.texts] == ["101,770", "20,490"]
+    assert ax.get_xscale() == "log" and "parameters" in ax.get_xlabel()
+    with pytest.raises(TypeError, match="non-empty dict"):
+        show_params_vs_accuracy({})
