@@ -23,9 +23,8 @@ import time
 
 import numpy as np
 from scipy import signal
-from threadpoolctl import threadpool_limits
 
-from convhelpers import nn, train
+from convhelpers import nn
 
 BATCH = 256
 NAIVE_IMAGES = 4
@@ -118,7 +117,7 @@ def run_case(name, case, repeats, torch):
     for fn in variants.values():  # warm-up
         fn()
     times = {key: [] for key in variants}
-    with threadpool_limits(limits=train.BLAS_THREADS, user_api="blas"):
+    with nn.blas_threads():
         for _ in range(repeats):
             for key, fn in variants.items():
                 start = time.perf_counter()
@@ -147,7 +146,7 @@ def main() -> None:
     except ImportError:
         torch = None
         print("PyTorch is not installed (only this benchmark uses it): ratios are against fast.")
-    print(f"fast uses {train.BLAS_THREADS} BLAS thread(s), as fit does")
+    print(f"fast uses {nn.BLAS_THREADS} BLAS thread(s), as fit does")
     ratios = {name: run_case(name, case, repeats, torch) for name, case in CASES.items()}
     print(" ".join(f"fwd_{n}={r[0]:.2f} bwd_{n}={r[1]:.2f}" for n, r in ratios.items()))
 

@@ -22,7 +22,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import convhelpers as ch
-from convhelpers import models, train
+from convhelpers import models, nn
 
 BATCH = 64
 
@@ -98,7 +98,7 @@ def main() -> None:
             ch.train_step(model, opt_np, xb, yb)
 
     variants = {
-        "numpy, fit's setting": lambda: numpy_step(train.BLAS_THREADS),
+        "numpy, fit's setting": lambda: numpy_step(nn.BLAS_THREADS),
         "numpy, 1 BLAS thread": lambda: numpy_step(1),
         "numpy, 2 BLAS threads": lambda: numpy_step(2),
         "torch, 2 threads": torch_step,
@@ -114,7 +114,7 @@ def main() -> None:
             times[name].append(time.perf_counter() - start)
     medians = {name: 1e3 * float(np.median(t)) for name, t in times.items()}
     torch_ms = medians["torch, 2 threads"]
-    print(f"median of {steps} interleaved steps (fit uses {train.BLAS_THREADS} BLAS thread(s)):")
+    print(f"median of {steps} interleaved steps (fit uses {nn.BLAS_THREADS} BLAS thread(s)):")
     for name, ms in medians.items():
         print(f"  {name:<24} {ms:7.2f} ms   {ms / torch_ms:5.2f} x torch")
     numpy_ms = medians["numpy, fit's setting"]

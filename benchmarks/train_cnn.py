@@ -17,7 +17,7 @@ import os
 import time
 
 import convhelpers as ch
-from convhelpers import train
+from convhelpers import nn
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     X_train, X_test, y_train, y_test = ch.train_test_split(*ch.load_digits())
     print(f"{len(X_train):,} training and {len(X_test):,} held-out digits")
     print(f"{ch.small_cnn()!r}: {ch.small_cnn().num_params():,} parameters")
-    print(f"fit uses {train.BLAS_THREADS} BLAS thread(s); load average before: {os.getloadavg()}")
+    print(f"fit uses {nn.BLAS_THREADS} BLAS thread(s); load average before: {os.getloadavg()}")
     results = []
     for seed in seeds:
         model = ch.small_cnn(seed=seed)
@@ -37,10 +37,11 @@ def main() -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         acc = ch.accuracy(model, X_test, y_test)
         results.append((acc, wall))
-        epochs = len(history["loss"])
+        epochs, steps = len(history["loss"]), sum(history["epoch_seconds"])
         print(
-            f"seed {seed}: test accuracy {acc:.4f} after {epochs} epochs, "
-            f"{wall:.1f} s wall, {cpu:.1f} s CPU, final training loss {history['loss'][-1]:.3f}"
+            f"seed {seed}: test accuracy {acc:.4f} after {epochs} epochs, {wall:.1f} s wall "
+            f"({steps:.1f} s training steps, {wall - steps:.1f} s validation), {cpu:.1f} s CPU; "
+            f"final training loss {history['loss'][-1]:.3f}"
         )
     print(f"load average after: {os.getloadavg()}")
     worst_acc, worst_time = min(a for a, _ in results), max(t for _, t in results)

@@ -215,7 +215,8 @@ class Sequential:
     def scores(self, X, *, batch_size: int = 500) -> np.ndarray:
         """Class scores: images (N, 28, 28) or (N, C, H, W), uint8 or float -> (N, 10) float32."""
         X = as_numeric_array(X, "X")
-        parts = [self.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+        with nn.blas_threads():
+            parts = [self.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
         return np.concatenate(parts).astype(np.float32, copy=False)
 
     def predict(self, X) -> np.ndarray:

@@ -15,9 +15,23 @@ gradient checks.
 """
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._validate import as_int
 from .conv import output_size, sliding_windows
+
+# Threads for numpy's matrix products (BLAS) while training and predicting.
+# One: on the 2-core machines the course runs on, 2 threads made a training step
+# faster only on an otherwise idle machine, and several times slower as soon as
+# anything else wanted a core (a browser, the Jupyter server, a neighbour's job):
+# OpenBLAS threads wait for each other. benchmarks/step_vs_torch.py measures both.
+BLAS_THREADS = 1
+
+
+def blas_threads():
+    """Context manager: numpy's matrix products use BLAS_THREADS threads inside it."""
+    return threadpool_limits(limits=BLAS_THREADS, user_api="blas")
+
 
 __all__ = [
     "conv_backward",

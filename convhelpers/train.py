@@ -11,20 +11,15 @@ import math
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ._validate import as_int, as_numeric_array
 from .conv import sliding_windows
 from .losses import softmax_cross_entropy
 from .models import Sequential
+from .nn import blas_threads
 from .render import png_bytes
 
 __all__ = ["SGD", "Adam", "LiveCurves", "accuracy", "fit", "gradient_check", "train_step"]
-
-# BLAS threads for training and prediction. Measured on the 2-core machines the
-# course runs on (benchmarks/step_vs_torch.py, batch 64): see BLAS_THREADS_NOTE.
-BLAS_THREADS = 1
-BLAS_THREADS_NOTE = "to be measured"
 
 
 class SGD:
@@ -109,9 +104,7 @@ def train_step(model: Sequential, optimizer, X_batch, y_batch) -> tuple[float, n
 
 def accuracy(model: Sequential, X, y) -> float:
     """Fraction of images X (N, 28, 28) whose predicted class equals y (N,)."""
-    y = np.asarray(y)
-    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        return float(np.mean(model.predict(X) == y))
+    return float(np.mean(model.predict(X) == np.asarray(y)))
 
 
 def _random_shifts(images: np.ndarray, max_shift: int, rng) -> np.ndarray:
@@ -182,7 +175,7 @@ def fit(
     total = num_epochs * steps_per_epoch
     curves = _make_live(live, total, num_epochs)
     history = {"loss": [], "train_acc": [], "val_acc": [], "epoch_seconds": [], "batch_loss": []}
-    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+    with blas_threads():  # see convhelpers.nn.BLAS_THREADS
         for epoch in range(num_epochs):
             start = time.perf_counter()
             order = rng.permutation(len(X))

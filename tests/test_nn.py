@@ -175,3 +175,11 @@ def test_bad_inputs_name_the_argument():
         nn.conv_forward(x, np.zeros((4, 3, 3, 3)), np.zeros(4), stride=0)
     with pytest.raises(ValueError, match="shapes do not fit"):
         nn.dense_forward(np.zeros((2, 5)), np.zeros((4, 3)), np.zeros(3))
+
+
+def test_blas_threads_limits_numpys_matrix_products():
+    from threadpoolctl import threadpool_info
+
+    with nn.blas_threads():
+        blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+        assert blas and all(lib["num_threads"] == nn.BLAS_THREADS for lib in blas)
