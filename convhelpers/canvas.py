@@ -171,11 +171,13 @@ def shift_predictions_widget(models: dict, image, label: int, *, max_shift: int 
             raise TypeError(f"models[{name!r}] must have a .scores(images) method")
     dy = widgets.IntSlider(0, min=-max_shift, max=max_shift, description="dy (down)")
     dx = widgets.IntSlider(0, min=-max_shift, max=max_shift, description="dx (right)")
-    picture = widgets.Image(format="png", width=224, height=224)
+    scale = max(1, 224 // max(image.shape))
+    picture = widgets.Image(
+        format="png", width=image.shape[1] * scale, height=image.shape[0] * scale
+    )
     caption = widgets.HTML()
     table = widgets.HTML()
     vmax = 255 if image.dtype == np.uint8 else max(float(image.max()), 1e-6)
-    scale = max(1, 224 // max(image.shape))
 
     def update(change=None):
         moved = shift(image, dy=dy.value, dx=dx.value)

@@ -216,7 +216,9 @@ def feature_maps_widget(model, images, labels=None):
         big_map.value = png_bytes(
             upscale(colorize(chosen, -limit, limit, SIGNED_CMAP), max(1, 196 // chosen.shape[0]))
         )
-        strip.value = png_bytes(_channel_strip(maps, channel.value, limit))
+        thumbnails = _channel_strip(maps, channel.value, limit)  # (h, w, 3)
+        strip.value = png_bytes(thumbnails)
+        strip.height, strip.width = (str(n) for n in thumbnails.shape[:2])  # never stretched
         info.value = (
             f"layer {layer.value}: <code>{html.escape(repr(model.layers[layer.value]))}</code>, "
             f"output {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}; "

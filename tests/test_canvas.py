@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from convhelpers import (
+    cnn_global_pool,
     colorize,
     compare_on_permuted,
     place_on_canvas,
@@ -130,6 +131,11 @@ def test_shift_predictions_widget_moves_the_image_and_asks_every_model():
         mark = "✅" if guess == 3 else "❌"
         assert f"{mark} {guess}</td>" in table.split(name)[1].split("</tr>")[0]
     assert box.controls["dx"].max == 6
+    assert (box.views["picture"].width, box.views["picture"].height) == ("224", "224")
+    canvas_box = shift_predictions_widget(
+        {"gp": cnn_global_pool()}, np.zeros((48, 48), np.uint8), 0
+    )
+    assert canvas_box.views["picture"].width == "192"  # 48 px x 4, not stretched
 
 
 def test_shift_predictions_widget_rejects_bad_models():

@@ -99,6 +99,9 @@ def test_feature_maps_widget_follows_every_control(model, digits):
     assert box.views["map"].value == png_bytes(rendered)
     assert "channel 10" in box.views["info"].value
     assert "12 channels of 14×14" in box.views["info"].value
+    strip = box.views["channels"]  # 12 thumbnails of 56 px, 8 per row, 4 px gaps, drawn 1:1
+    assert (strip.width, strip.height) == ("484", "124")
+    assert bytes(strip.value)[16:24] == (484).to_bytes(4, "big") + (124).to_bytes(4, "big")
 
     layer.value = 0  # 6 channels: the slider's range shrinks and the value is clamped
     assert channel.max == 5 and channel.value == 5
