@@ -12,6 +12,10 @@ matrix product ("im2col") and run thousands of times faster. The loss is
 
 Every function keeps the dtype of its inputs: float32 for training, float64 for
 gradient checks.
+
+Speed: the fast layers store (N, C, H, W) arrays with the channels last in memory
+(as (N, H, W, C) seen through ``transpose``), because the im2col copy and the
+pooling run several times faster that way. Shapes and results do not change.
 """
 
 import numpy as np
@@ -187,16 +191,16 @@ def conv_backward(dout, cache, *, input_grad: bool = True):
     db = d2.reshape(n_images, -1).sum(axis=0).reshape(-1, n_filters).sum(axis=0)
     if not input_grad:
         return None, dw, db
-    # "col2im": patches overlap, so loop over the kernel offsets (a, c): each sends
-    # dout @ w[:, :, a, c] back to the inputs it touched, one slice shifted by (a, c).
+    # "col2im": patches overlap, so loop over the kernel offsets (a, b): each sends
+    # dout @ w[:, :, a, b] back to the inputs it touched, one slice shifted by (a, b).
     _, _, height, width = x_shape
     w_offsets = w_rows.reshape(n_filters, kh, kw, channels)
     dxp = np.zeros((n_images, height + 2 * padding, width + 2 * padding, channels), d2.dtype)
     rows, columns = stride * out_h, stride * out_w
     for a in range(kh):
-        for c in range(kw):
-            share = (d2 @ w_offsets[:, a, c, :]).reshape(n_images, out_h, out_w, channels)
-            dxp[:, a : a + rows : stride, c : c + columns : stride, :] += share
+        for b in range(kw):
+            share = (d2 @ w_offsets[:, a, b, :]).reshape(n_images, out_h, out_w, channels)
+            dxp[:, a : a + rows : stride, b : b + columns : stride, :] += share
     dx = dxp[:, padding : padding + height, padding : padding + width, :]  # (N, H, W, C)
     return dx.transpose(0, 3, 1, 2), dw, db
 
@@ -277,7 +281,8 @@ def global_avg_pool_forward(x):
 def global_avg_pool_backward(dout, cache):
     """Every position shares the gradient equally: dout (N, C) -> dx (N, C, H, W)."""
     n, c, h, w = cache
-    return np.broadcast_to(dout[:, :, None, None] / (h * w), (n, c, h, w)).copy()
+    dx = np.broadcast_to(dout[:, None, None, :] / (h * w), (n, h, w, c)).copy()
+    return dx.transpose(0, 3, 1, 2)  # channels last in memory, like the conv layers
 
 
 def flatten_forward(x):
