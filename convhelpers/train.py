@@ -8,6 +8,7 @@
 """
 
 import math
+import numbers
 import time
 
 import numpy as np
@@ -156,8 +157,10 @@ def fit(
 
     live=True shows a progress bar and loss/accuracy curves redrawn every
     ``plot_every`` batches (pass a :class:`LiveCurves` to keep hold of them).
-    The history has per-epoch lists "loss", "train_acc", "val_acc" (if X_val
-    is given), "epoch_seconds", and per-batch "batch_loss".
+    The history has per-epoch lists "loss" (mean batch loss), "train_acc"
+    (fraction of the epoch's shifted training batches classified right while
+    training), "val_acc" (on X_val, y_val after the epoch, if given) and
+    "epoch_seconds" (training only), and the per-batch list "batch_loss".
     """
     X = as_numeric_array(X, "X")
     y = _labels(y, len(X), "y")
@@ -165,11 +168,17 @@ def fit(
     batch_size = as_int(batch_size, "batch_size", 1)
     augment = as_int(augment, "augment", 0)
     plot_every = as_int(plot_every, "plot_every", 1)
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
     if X_val is not None:
         X_val = model._as_input(as_numeric_array(X_val, "X_val")).astype(np.float32, copy=False)
         y_val = _labels(y_val, len(X_val), "y_val")
     opt = _make_optimizer(optimizer, lr)
     X = model._as_input(X).astype(np.float32, copy=False)  # (N, C, H, W)
+    num_classes = model.scores(X[:1]).shape[1]
+    for labels, name in ((y, "y"), (y_val, "y_val")):
+        if labels is not None and (labels.min() < 0 or labels.max() >= num_classes):
+            raise ValueError(f"{name} must hold classes 0 to {num_classes - 1}")
     rng = np.random.default_rng(seed)
     steps_per_epoch = -(-len(X) // batch_size)
     total = num_epochs * steps_per_epoch

@@ -82,6 +82,12 @@ def test_fit_rejects_bad_arguments(subset):
         ch.fit(model, X, y, num_epochs=1.5, live=False)
     with pytest.raises(TypeError, match="live"):
         ch.fit(model, X, y, live="yes")
+    with pytest.raises(ValueError, match="y must hold classes 0 to 9"):
+        ch.fit(model, X, y + 1, live=False)
+    with pytest.raises(ValueError, match="y_val must hold classes"):
+        ch.fit(model, X, y, X_val=X[:5], y_val=-y[:5] - 1, live=False)
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        ch.fit(model, X, y, lr=0, live=False)
 
 
 def test_live_display_updates_widgets_and_reuses_one_figure(subset, monkeypatch):
