@@ -36,12 +36,26 @@ def _he(rng, shape, fan_in) -> np.ndarray:
 
 
 class Layer:
-    """A layer: ``forward(x)``, ``backward(dout)``, and ``params``/``grads`` dicts of arrays."""
+    """A layer: ``forward(x)``, ``backward(dout)``, and ``params``/``grads`` dicts of arrays.
+
+    A layer without parameters just names the two :mod:`convhelpers.nn`
+    functions it runs (``forward_fn``, ``backward_fn``); the others override
+    ``forward`` and ``backward``.
+    """
+
+    forward_fn = backward_fn = None
 
     def __init__(self):
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.cache = None
+
+    def forward(self, x):
+        out, self.cache = self.forward_fn(x)
+        return out
+
+    def backward(self, dout, input_grad=True):
+        return self.backward_fn(dout, self.cache)
 
     def output_shape(self, shape: tuple) -> tuple:
         """The shape of one example's output for an input of ``shape`` (no batch axis)."""
@@ -91,23 +105,15 @@ class Conv2D(Layer):
 class ReLU(Layer):
     """max(x, 0) element-wise; no parameters."""
 
-    def forward(self, x):
-        out, self.cache = nn.relu_forward(x)
-        return out
-
-    def backward(self, dout, input_grad=True):
-        return nn.relu_backward(dout, self.cache)
+    forward_fn = staticmethod(nn.relu_forward)
+    backward_fn = staticmethod(nn.relu_backward)
 
 
 class MaxPool2D(Layer):
     """2x2 max-pooling, stride 2: (N, C, H, W) -> (N, C, H//2, W//2); no parameters."""
 
-    def forward(self, x):
-        out, self.cache = nn.maxpool_forward(x)
-        return out
-
-    def backward(self, dout, input_grad=True):
-        return nn.maxpool_backward(dout, self.cache)
+    forward_fn = staticmethod(nn.maxpool_forward)
+    backward_fn = staticmethod(nn.maxpool_backward)
 
     def output_shape(self, shape):
         return (shape[0], shape[1] // 2, shape[2] // 2)
@@ -116,12 +122,8 @@ class MaxPool2D(Layer):
 class GlobalAvgPool(Layer):
     """The mean of each channel over all positions: (N, C, H, W) -> (N, C); no parameters."""
 
-    def forward(self, x):
-        out, self.cache = nn.global_avg_pool_forward(x)
-        return out
-
-    def backward(self, dout, input_grad=True):
-        return nn.global_avg_pool_backward(dout, self.cache)
+    forward_fn = staticmethod(nn.global_avg_pool_forward)
+    backward_fn = staticmethod(nn.global_avg_pool_backward)
 
     def output_shape(self, shape):
         return shape[:1]
@@ -130,12 +132,8 @@ class GlobalAvgPool(Layer):
 class Flatten(Layer):
     """(N, C, H, W) -> (N, C*H*W); no parameters."""
 
-    def forward(self, x):
-        out, self.cache = nn.flatten_forward(x)
-        return out
-
-    def backward(self, dout, input_grad=True):
-        return nn.flatten_backward(dout, self.cache)
+    forward_fn = staticmethod(nn.flatten_forward)
+    backward_fn = staticmethod(nn.flatten_backward)
 
     def output_shape(self, shape):
         return (int(np.prod(shape)),)
