@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 ]
 HOW_TO_ENABLE = "browser tests need Debian's Chromium: `sudo apt-get install chromium` enables them"
 
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
 # User settings written into the temporary JUPYTER_CONFIG_DIR.
 LAB_SETTINGS = {
     # no news or update toast over the widgets, no calls home
@@ -45,6 +47,7 @@ __all__ = [
     "ROOT",
     "browser_missing",
     "chromium",
+    "code_cells",
     "course_copy",
     "kernel_pids",
     "lab_server",
@@ -53,7 +56,6 @@ __all__ = [
     "run_all",
     "screenshot_notebook",
     "shutdown_kernels",
-    "code_cells",
     "write_notebook",
 ]
 
@@ -114,9 +116,6 @@ def course_copy(dst: Path) -> Path:
         ROOT / "notebooks", dst / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
     )
     return dst
-
-
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
 def write_notebook(root: Path, name: str, sources: list[str]) -> str:
