@@ -210,7 +210,7 @@ class Sequential:
             grad = self.layers[i].backward(grad, input_grad=input_grad or i > 0)
         return grad
 
-    def scores(self, X, *, batch_size: int = 500) -> np.ndarray:
+    def scores(self, X, *, batch_size: int = 128) -> np.ndarray:
         """Class scores: images (N, 28, 28) or (N, C, H, W), uint8 or float -> (N, 10) float32."""
         X = as_numeric_array(X, "X")
         with nn.blas_threads():
