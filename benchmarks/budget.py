@@ -72,6 +72,8 @@ def run_notebook(nb, timeout: int = 600) -> Run:
             kernel_name="python3",
             resources={"metadata": {"path": cwd}},
             on_cell_executed=after_cell,
+            # the kernel's start-up warnings (e.g. about unencrypted local TCP) are noise here
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         start = time.perf_counter()
         client.execute()
