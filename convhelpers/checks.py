@@ -679,6 +679,15 @@ __all__ += [
 _CONV_LAYERS = ((1, 16, 3), (16, 32, 3), (3, 8, 5), (2, 1, 1))  # (in, out, kernel size)
 
 
+def _as_floats(answer, shape) -> np.ndarray | None:
+    """The learner's answer as a float array if it has this shape, else None (never raises)."""
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except Exception:  # ragged lists, strings, odd objects: _compare explains them
+        return None
+    return arr if arr.shape == shape else None
+
+
 def check_conv_params(fn) -> bool:
     """Exercise (05): fn(in_channels, out_channels, kernel_size) -> a conv layer's parameter count.
 
@@ -720,8 +729,8 @@ def check_relu_backward(fn) -> bool:
     ok, dx, problem = call_learner(fn, dout.copy(), x.copy())
     if not ok:
         return report(False, f"relu backward: {problem}", "dx = dout where x > 0, else 0.")
-    if dx is not None and np.shape(dx) == x.shape:
-        dx_ = np.asarray(dx, dtype=float)
+    dx_ = _as_floats(dx, x.shape)
+    if dx_ is not None:
         if np.allclose(dx_, (dout > 0) * dout):
             return report(
                 False,
@@ -754,7 +763,7 @@ def check_most_confused(pair, y_true, y_pred) -> bool:
     hint = "Set the diagonal to 0 (np.fill_diagonal), then np.unravel_index(cm.argmax(), cm.shape)."
     try:
         t, p = (int(v) for v in pair)
-    except (TypeError, ValueError):
+    except Exception:  # not a pair of numbers, whatever it is
         return report(False, f"expected a pair (true, predicted), got {pair!r:.60}", hint)
     if not (0 <= t < cm.shape[0] and 0 <= p < cm.shape[1]):
         return report(False, f"({t}, {p}) is not a pair of classes 0-9", hint)
@@ -776,8 +785,8 @@ def check_global_avg_pool(fn) -> bool:
     ok, out, problem = call_learner(fn, x.copy())
     if not ok:
         return report(False, f"global average pool: {problem}", "x.mean(axis=(2, 3)).")
-    shape = np.shape(out) if out is not None else None
-    if shape == (2, 3) and np.allclose(np.asarray(out, float), x.sum(axis=(2, 3))):
+    out_ = _as_floats(out, expected.shape)
+    if out_ is not None and np.allclose(out_, x.sum(axis=(2, 3))):
         return report(False, "global average pool: you summed", "Divide by H × W: use .mean.")
     hint = "Average over the two position axes H and W: x.mean(axis=(2, 3))."
     return check_array(out, expected, "global average pool", hint=hint)
@@ -800,9 +809,10 @@ def check_place_digit(fn, image) -> bool:
         call = f"place({top=}, {left=}, size=48)"
         if not ok:
             return report(False, f"{call}: {problem}", "Start from np.zeros((size, size)).")
-        if canvas is not None and np.shape(canvas) == expected.shape:
+        canvas_ = _as_floats(canvas, expected.shape)
+        if canvas_ is not None and top != left:
             swapped = place_on_canvas(image[None], 48, positions=np.array([[left, top]]))[0][0]
-            if top != left and np.array_equal(np.asarray(canvas), swapped):
+            if np.array_equal(canvas_, swapped):
                 return report(False, f"{call}: rows and columns swapped", "top picks the rows.")
         problem = _compare(canvas, expected, atol=1e-6)
         if problem is not None:

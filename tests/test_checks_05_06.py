@@ -20,7 +20,14 @@ def _returns_none(*args):
     return None
 
 
-def _ends_with(capsys, mark: str) -> str:
+class _Unreadable:
+    """An answer that raises when read, as a learner's half-written class might."""
+
+    def __iter__(self):
+        raise RuntimeError("not ready")
+
+
+def _starts_with(capsys, mark: str) -> str:
     out = capsys.readouterr().out
     assert out.startswith(mark), out
     return out
@@ -31,7 +38,7 @@ def _ends_with(capsys, mark: str) -> str:
 
 def test_conv_params_right(capsys):
     assert check_conv_params(lambda c_in, c_out, k: c_out * (c_in * k * k + 1)) is True
-    _ends_with(capsys, "✅")
+    _starts_with(capsys, "✅")
     assert check_conv_params(lambda c_in, c_out, k: float(c_out * (c_in * k * k + 1))) is True
 
 
@@ -50,7 +57,7 @@ def test_conv_params_right(capsys):
 )
 def test_conv_params_wrong(capsys, fn, says):
     assert check_conv_params(fn) is False
-    assert says in _ends_with(capsys, "❌")
+    assert says in _starts_with(capsys, "❌")
 
 
 # --- check_relu_backward -------------------------------------------------------
@@ -58,7 +65,7 @@ def test_conv_params_wrong(capsys, fn, says):
 
 def test_relu_backward_right(capsys):
     assert check_relu_backward(lambda dout, x: dout * (x > 0)) is True
-    _ends_with(capsys, "✅")
+    _starts_with(capsys, "✅")
 
 
 @pytest.mark.parametrize(
@@ -69,13 +76,14 @@ def test_relu_backward_right(capsys):
         (lambda dout, x: dout * (x >= 0), "exactly 0"),
         (lambda dout, x: dout, "values differ"),
         (lambda dout, x: dout[0], "expected shape"),
+        (lambda dout, x: [[1, 2], [3]], "expected numbers, got list"),
         (_returns_none, "None"),
         (_raises, "raised RuntimeError"),
     ],
 )
 def test_relu_backward_wrong(capsys, fn, says):
     assert check_relu_backward(fn) is False
-    assert says in _ends_with(capsys, "❌")
+    assert says in _starts_with(capsys, "❌")
 
 
 # --- check_most_confused -------------------------------------------------------
@@ -86,7 +94,7 @@ Y_PRED = np.array([9, 9, 4, 4, 9, 1, 7, 1])  # 4 -> 9 twice, 9 -> 4 and 7 -> 1 o
 
 def test_most_confused_right(capsys):
     assert check_most_confused((4, 9), Y_TRUE, Y_PRED) is True
-    assert "2 digits of class 4 were read as 9" in _ends_with(capsys, "✅")
+    assert "2 digits of class 4 were read as 9" in _starts_with(capsys, "✅")
     assert check_most_confused(np.array([4, 9]), Y_TRUE, Y_PRED) is True
 
 
@@ -100,11 +108,12 @@ def test_most_confused_right(capsys):
         (None, "expected a pair"),
         ("ab", "expected a pair"),
         ((1, 2, 3), "expected a pair"),
+        (_Unreadable(), "expected a pair"),
     ],
 )
 def test_most_confused_wrong(capsys, pair, says):
     assert check_most_confused(pair, Y_TRUE, Y_PRED) is False
-    assert says in _ends_with(capsys, "❌")
+    assert says in _starts_with(capsys, "❌")
 
 
 def test_most_confused_accepts_any_tied_pair(capsys):
@@ -118,7 +127,7 @@ def test_most_confused_accepts_any_tied_pair(capsys):
 
 def test_global_avg_pool_right(capsys):
     assert check_global_avg_pool(lambda x: x.mean(axis=(2, 3))) is True
-    _ends_with(capsys, "✅")
+    _starts_with(capsys, "✅")
 
 
 @pytest.mark.parametrize(
@@ -128,13 +137,14 @@ def test_global_avg_pool_right(capsys):
         (lambda x: x.mean(axis=(0, 1)), "expected shape (2, 3)"),
         (lambda x: x.max(axis=(2, 3)), "values differ"),
         (lambda x: x.mean(), "expected shape"),
+        (lambda x: [[1, 2], [3]], "expected numbers, got list"),
         (_returns_none, "None"),
         (_raises, "raised RuntimeError"),
     ],
 )
 def test_global_avg_pool_wrong(capsys, fn, says):
     assert check_global_avg_pool(fn) is False
-    assert says in _ends_with(capsys, "❌")
+    assert says in _starts_with(capsys, "❌")
 
 
 # --- check_place_digit ---------------------------------------------------------
@@ -150,7 +160,7 @@ def _place(image, top, left, size):
 
 def test_place_digit_right(capsys):
     assert check_place_digit(_place, DIGIT) is True
-    assert "all 4 positions" in _ends_with(capsys, "✅")
+    assert "all 4 positions" in _starts_with(capsys, "✅")
 
 
 @pytest.mark.parametrize(
@@ -160,10 +170,11 @@ def test_place_digit_right(capsys):
         (lambda im, top, left, s: _place(im, top, left, 48)[:47], "expected shape (48, 48)"),
         (lambda im, top, left, s: _place(im, min(top + 1, 20), left, s), "values differ"),
         (lambda im, top, left, s: np.zeros((s, s)), "values differ"),
+        (lambda im, top, left, s: [[1, 2], [3]], "expected numbers, got list"),
         (_returns_none, "None"),
         (_raises, "raised RuntimeError"),
     ],
 )
 def test_place_digit_wrong(capsys, fn, says):
     assert check_place_digit(fn, DIGIT) is False
-    assert says in _ends_with(capsys, "❌")
+    assert says in _starts_with(capsys, "❌")
