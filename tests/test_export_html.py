@@ -35,22 +35,63 @@ def small_course(folder: Path) -> Path:
     return path
 
 
-def test_replace_widgets_puts_the_note_in_place_of_every_widget_view():
+def widget_state(*models) -> dict:
+    """A notebook's widget state holding models given as (id, model_name, state[, png])."""
+    state = {}
+    for model_id, name, values, *png in models:
+        entry = {"model_name": name, "model_module": "@jupyter-widgets/controls", "state": values}
+        if png:
+            entry["buffers"] = [{"path": ["value"], "data": png[0], "encoding": "base64"}]
+        state[model_id] = entry
+    return {export_html.WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": state}}
+
+
+EXPLORER_STATE = widget_state(
+    ("root", "VBoxModel", {"children": ["IPY_MODEL_row", "IPY_MODEL_pic", "IPY_MODEL_sum"]}),
+    ("row", "HBoxModel", {"children": ["IPY_MODEL_menu", "IPY_MODEL_step", "IPY_MODEL_play"]}),
+    ("menu", "DropdownModel", {"description": "image", "_options_labels": ["a", "b"], "index": 1}),
+    ("step", "IntSliderModel", {"description": "step", "value": 42}),
+    ("play", "PlayModel", {"interval": 200}),
+    ("pic", "ImageModel", {"format": "png"}, "iVBORw0KGgo="),
+    ("sum", "HTMLModel", {"value": "<b>sum</b> = 660"}),
+)
+
+
+def test_snapshot_shows_pictures_text_and_controls_as_left():
+    models = EXPLORER_STATE[export_html.WIDGET_STATE]["state"]
+    html = export_html.snapshot("root", models)
+    assert html.startswith('<div style="display:flex;flex-direction:column;')
+    assert "flex-direction:row;" in html  # the HBox
+    assert '<img src="data:image/png;base64,iVBORw0KGgo="' in html
+    assert "<b>sum</b> = 660" in html
+    assert ">image: b</span>" in html and ">step: 42</span>" in html
+    assert html.index("image: b") < html.index("step: 42") < html.index("<img")  # in order
+    assert "200" not in html  # a Play button has nothing to show
+    assert export_html.snapshot("missing", models) == ""
+
+
+def test_replace_widgets_puts_note_and_snapshot_in_place_of_every_widget_view():
     nb = nbformat.v4.new_notebook()
-    view = {WIDGET: {"model_id": "abc"}, "text/plain": "VBox(children=(IntSlider(value=3),))"}
+    view = {WIDGET: {"model_id": "root"}, "text/plain": "VBox(children=(IntSlider(value=3),))"}
     nb.cells = [
         nbformat.v4.new_code_cell(
             outputs=[
                 nbformat.v4.new_output("display_data", data=view),
                 nbformat.v4.new_output("stream", text="hello\n"),
+                nbformat.v4.new_output("display_data", data={**view, WIDGET: {"model_id": "gone"}}),
             ]
         ),
         nbformat.v4.new_markdown_cell("no outputs here"),
     ]
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
-    assert export_html.replace_widgets(nb) == 1
-    first, second = nb.cells[0].outputs
-    assert first["data"] == {"text/html": export_html.WIDGET_NOTE}
+    nb.metadata["widgets"] = EXPLORER_STATE
+    assert export_html.replace_widgets(nb) == 2
+    first, second, third = nb.cells[0].outputs
+    assert list(first["data"]) == ["text/html"] and list(third["data"]) == ["text/html"]
+    assert export_html.WIDGET_NOTE in first["data"]["text/html"]
+    assert "step: 42" in first["data"]["text/html"]
+    assert export_html.SNAPSHOT_NOTE in first["data"]["text/html"]
+    assert export_html.WIDGET_NOTE in third["data"]["text/html"]  # no state: the note alone
+    assert export_html.SNAPSHOT_NOTE not in third["data"]["text/html"]
     assert second["text"] == "hello\n"
     assert "widgets" not in nb.metadata
     assert export_html.replace_widgets(nb) == 0  # nothing left to replace
@@ -116,6 +157,7 @@ def test_export_writes_a_readable_page_with_figures_notes_and_html_links(tmp_pat
     assert title == "Tiny lesson"
     assert "data:image/png;base64," in text  # the figure is embedded
     assert "This is a live widget" in text
+    assert "how it looked when the notebook had run" in text and ">3</span>" in text
     assert "VBox(children=" not in text and "IntSlider(" not in text
     assert "html-manager" not in text  # no widget scripts that would render blanks
     assert 'href="01_next.html"' in text and "01_next.ipynb" not in text

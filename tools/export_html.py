@@ -5,8 +5,9 @@
 Every notebook (default: all of notebooks/*.ipynb) is run top to bottom in a fresh kernel
 (benchmarks/budget.py's runner, which also reports its time and memory) and exported with
 nbconvert's JupyterLab template, figures included as embedded PNGs. A live widget needs a
-running kernel, so in its place the page shows a short note saying where to use it. Links
-between notebooks point to their HTML pages, and site/index.html lists the course.
+running kernel, so in its place the page says where to use it and shows the widget as the run
+left it (its pictures and text; its controls as text). Links between notebooks point to their
+HTML pages, and site/index.html lists the course.
 """
 
 import argparse
@@ -23,31 +24,79 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from budget import run_notebook  # noqa: E402  (one way to run a notebook in a fresh kernel)
 
-__all__ = ["export", "replace_widgets"]
+__all__ = ["export", "index_page", "replace_widgets", "snapshot", "title_of"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_NOTE = (
-    '<div class="live-widget-note" style="border:1px dashed #888;border-radius:6px;'
-    'padding:8px 12px;margin:4px 0;background:#f4f6f8;color:#222;font-size:14px">'
-    "🎛️ <b>This is a live widget</b> (sliders and pictures that follow them): it needs a "
-    "running Python kernel. Open the notebook in JupyterLab (<code>make lab</code>) or on "
-    "Binder to use it.</div>"
+    "🎛️ <b>This is a live widget</b>: it needs a running Python kernel to move. Open the "
+    "notebook in JupyterLab (<code>make lab</code>) or on Binder to use it."
+)
+SNAPSHOT_NOTE = " Below: how it looked when the notebook had run, with its controls as text."
+BOX = 'style="border:1px dashed #888;border-radius:6px;padding:8px 12px;margin:4px 0;"'
+CONTROL = (
+    'style="font:12px monospace;color:#444;background:#eee;padding:1px 6px;border-radius:3px;'
+    'white-space:pre-wrap;display:inline-block"'
 )
 NOTEBOOK_LINK = re.compile(r'href="(\d\d_[\w\-]+)\.ipynb(#[^"]*)?"')
 
 
-def replace_widgets(nb) -> int:
-    """Put WIDGET_NOTE in place of every widget output and drop the widget state; return count.
+def snapshot(model_id: str, models: dict) -> str:
+    """Static HTML of a widget's last state: boxes, pictures, HTML and text; controls as text.
 
-    Without the state nbconvert adds no widget scripts, and the widget's text repr
-    (e.g. 'VBox(children=...)') is never shown.
+    models is the notebook's widget state ({model_id: {"model_name", "state", "buffers"}}).
+    Parts with nothing to show (buttons, play, unknown widgets) give "".
     """
-    nb.metadata.pop("widgets", None)
+    entry = models.get(model_id)
+    if entry is None:
+        return ""
+    name, state = entry["model_name"], entry["state"]
+    if name.endswith("BoxModel"):
+        children = "".join(
+            snapshot(c.removeprefix("IPY_MODEL_"), models) for c in state["children"]
+        )
+        direction = "row" if name in ("HBoxModel", "GridBoxModel") else "column"
+        flex = f"display:flex;flex-direction:{direction};flex-wrap:wrap;gap:4px 16px;"
+        return f'<div style="{flex}align-items:flex-start">{children}</div>'
+    if name == "ImageModel":
+        data = [b["data"] for b in entry.get("buffers", []) if b["path"] == ["value"]]
+        fmt = html.escape(state.get("format", "png"))
+        return f'<img src="data:image/{fmt};base64,{data[0]}" alt="picture">' if data else ""
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return f"<div>{state.get('value', '')}</div>"
+    if name == "LabelModel":
+        return f"<div>{html.escape(str(state.get('value', '')))}</div>"
+    return _control(state)
+
+
+def _control(state: dict) -> str:
+    """'description: value' of a slider, menu, toggle or text box, as a small grey label."""
+    if "index" in state and "_options_labels" in state:  # a menu or toggle buttons
+        index = state["index"]
+        value = state["_options_labels"][index] if isinstance(index, int) else index
+    elif "value" in state:
+        value = state["value"]
+    else:
+        return ""
+    text = f"{state.get('description') or ''}: {value}".lstrip(": ")
+    return f"<span {CONTROL}>{html.escape(text)}</span>"
+
+
+def replace_widgets(nb) -> int:
+    """Put a note and a static snapshot in place of every widget output; return their count.
+
+    The widget state is then dropped, so nbconvert adds no widget scripts, and the
+    widget's text repr (e.g. 'VBox(children=...)') is never shown.
+    """
+    models = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     count = 0
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if WIDGET_VIEW in out.get("data", {}):
-                out["data"] = {"text/html": WIDGET_NOTE}
+                picture = snapshot(out["data"][WIDGET_VIEW]["model_id"], models)
+                note = WIDGET_NOTE + (SNAPSHOT_NOTE if picture else "")
+                body = f'<div class="live-widget-note">{note}</div>{picture}'
+                out["data"] = {"text/html": f"<div {BOX}>{body}</div>"}
                 count += 1
     return count
 
