@@ -133,6 +133,8 @@ def test_flatten_round_trip_and_gradient():
     assert out.shape == (2, 60)
     np.testing.assert_array_equal(out[1], x[1].ravel())
     np.testing.assert_array_equal(nn.flatten_backward(out, cache), x)
+    (error,) = check_input_grad(nn.flatten_forward, nn.flatten_backward, x)
+    assert error < TOL
 
 
 def test_dense_values_and_gradients():
