@@ -5,7 +5,8 @@
 A step is forward, softmax cross-entropy, backward and a momentum-SGD update
 on a batch of 64 digits: ``convhelpers.train_step``, exactly as ``fit`` runs
 it, with ``fit``'s BLAS thread setting. PyTorch runs the same network (built
-layer by layer from the numpy model, with the same weights) on 2 threads.
+layer by layer from the numpy model, with the same weights) on 2 threads (the
+target) and on 1 (a comparison that a busy machine distorts less).
 The two alternate in blocks of 20 steps, so a busy machine slows both alike;
 the medians are compared. Numpy is timed with 1 and with 2 BLAS threads.
 
@@ -99,10 +100,15 @@ def main() -> None:
         with threadpool_limits(limits=threads, user_api="blas"):
             ch.train_step(model, opt_np, xb, yb)
 
+    def torch_step_on(threads):
+        torch.set_num_threads(threads)
+        torch_step()
+
     variants = {
         "numpy, 1 BLAS thread": lambda: numpy_step(1),
         "numpy, 2 BLAS threads": lambda: numpy_step(2),
-        "torch, 2 threads": torch_step,
+        "torch, 1 thread": lambda: torch_step_on(1),
+        "torch, 2 threads": lambda: torch_step_on(2),
     }
     # Blocks of BLOCK steps in turn: a thread pool that has just finished keeps
     # spinning for a moment, so each block's first step is not counted.
