@@ -137,7 +137,7 @@ def index_page(pages: list[tuple[Path, str]]) -> str:
         "<h1>Why convolution? — the course, read-only</h1>\n"
         "<p>Every notebook, run once, with its figures. The live widgets need a running "
         "kernel: open the notebooks in JupyterLab (<code>make lab</code>) or on Binder to "
-        f"drag the sliders.</p>\n<ol>\n{items}\n</ol>\n</body></html>\n"
+        f"drag the sliders.</p>\n<ul>\n{items}\n</ul>\n</body></html>\n"
     )
 
 
