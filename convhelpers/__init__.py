@@ -5,34 +5,56 @@
     ch.conv2d(X[0], ch.get_kernel("sobel x"))
 
 Importing it changes nothing global: no seeds, no matplotlib settings.
+
+Where things live (each file is written to be read):
+    data.py, images.py          the digits, the photo, the split; shift and permute pixels
+    conv.py                     conv2d (fast) and conv2d_naive (loops), named kernels
+    render.py, plotting.py      fast widget pictures; labelled matplotlib figures
+    checks.py                   every exercise check (✅/❌ with a hint, never raises)
+    setup_check.py              00: versions and a slider that proves widgets work
+    linear.py, experiments.py   01-03: the flattened model, permutation and shift experiments
+    grid_widgets.py, grid_figures.py   01-03: live widgets and figures
+    explorer.py, learn_kernel.py       04: the KernelExplorer; learning a kernel
+    nn.py, models.py, train.py  05: layers (forward/backward), networks, training
+    inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
 """
 
-from .checks import call_learner, check_array, check_center_pixel, check_class_counts, report
-from .conv import KERNELS, conv2d, conv2d_naive, get_kernel, output_size, sliding_windows
-from .data import DIGITS_PATH, load_digits, load_idx, load_photo, train_test_split
-from .images import permute_pixels, shift, to_float
-from .losses import softmax, softmax_cross_entropy
-from .plotting import show_gallery, show_image, show_values
-from .render import colorize, html_grid, outline, png_bytes, upscale
-from .setup_check import environment_report, slider_check
-
-# --- 01-03: pixels, permutation, translation (imports) ---
-# isort: split
+from .canvas import (
+    compare_on_permuted,
+    place_on_canvas,
+    shift_predictions_widget,
+    show_params_vs_accuracy,
+)
 from .checks import (
+    call_learner,
+    check_array,
     check_brighten,
     check_brightest_pixel,
+    check_center_pixel,
+    check_class_counts,
     check_class_score,
+    check_conv2d,
+    check_conv_params,
     check_cosine_similarity,
+    check_global_avg_pool,
     check_invert,
+    check_most_confused,
+    check_output_size,
+    check_place_digit,
+    check_relu_backward,
     check_shift_down,
     check_unshuffle,
+    report,
 )
+from .conv import KERNELS, conv2d, conv2d_naive, get_kernel, output_size, sliding_windows
+from .data import DIGITS_PATH, load_digits, load_idx, load_photo, train_test_split
 from .experiments import (
     PermutationResult,
     accuracy_vs_shift,
     cosine_similarity,
     permutation_experiment,
 )
+from .explorer import EXAMPLE_IMAGE, EXAMPLE_KERNEL, KernelExplorer, parse_kernel, photo_crop
 from .grid_figures import (
     plot_accuracy_vs_shift,
     show_channels,
@@ -49,29 +71,7 @@ from .grid_widgets import (
     shift_explorer,
     shuffle_explorer,
 )
-from .linear import LinearModel, train_linear
-
-# --- 04: sliding-kernel convolution (imports) ---
-# isort: split
-from .checks import check_conv2d, check_output_size
-from .explorer import EXAMPLE_IMAGE, EXAMPLE_KERNEL, KernelExplorer, parse_kernel, photo_crop
-from .learn_kernel import learn_kernel
-
-# --- 05-06: neural networks (imports) ---
-# isort: split
-from .canvas import (
-    compare_on_permuted,
-    place_on_canvas,
-    shift_predictions_widget,
-    show_params_vs_accuracy,
-)
-from .checks import (
-    check_conv_params,
-    check_global_avg_pool,
-    check_most_confused,
-    check_place_digit,
-    check_relu_backward,
-)
+from .images import permute_pixels, shift, to_float
 from .inspect_cnn import (
     confusion_matrix,
     feature_maps_widget,
@@ -81,8 +81,9 @@ from .inspect_cnn import (
     show_kernels,
     show_mistakes,
 )
-
-# isort: split
+from .learn_kernel import learn_kernel
+from .linear import LinearModel, train_linear
+from .losses import softmax, softmax_cross_entropy
 from .models import (
     Conv2D,
     Dense,
@@ -111,6 +112,9 @@ from .nn import (
     relu_backward,
     relu_forward,
 )
+from .plotting import show_gallery, show_image, show_values
+from .render import colorize, html_grid, outline, png_bytes, upscale
+from .setup_check import environment_report, slider_check
 from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
 
 __version__ = "0.1.0"
@@ -153,7 +157,7 @@ __all__ = [
     "report",
     "environment_report",
     "slider_check",
-    # --- 01-03: pixels, permutation, translation ---
+    # 01-03: pixels, permutation, translation
     "LinearModel",
     "train_linear",
     "PermutationResult",
@@ -179,7 +183,7 @@ __all__ = [
     "check_invert",
     "check_shift_down",
     "check_unshuffle",
-    # --- 04: sliding-kernel convolution ---
+    # 04: sliding-kernel convolution
     "EXAMPLE_IMAGE",
     "EXAMPLE_KERNEL",
     "KernelExplorer",
@@ -188,7 +192,7 @@ __all__ = [
     "learn_kernel",
     "parse_kernel",
     "photo_crop",
-    # --- 05-06: neural networks ---
+    # 05-06: neural networks, and what convolution buys
     "check_conv_params",
     "check_global_avg_pool",
     "check_most_confused",

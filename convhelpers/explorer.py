@@ -20,7 +20,7 @@ from ._validate import as_numeric_array
 from .checks import _run_conv
 from .conv import KERNELS, conv2d
 from .data import load_digits, load_photo
-from .explorer_parts import (
+from ._explorer_parts import (
     MARGIN,
     colorbar_html,
     fmt_for,
