@@ -107,9 +107,9 @@ def move_and_check(page, move, artifacts, name) -> dict:
         pytest.fail(f"the explorer did not settle after the move: {root.evaluate(READ_STATE)}")
     after = root.evaluate(READ_STATE)
     root.screenshot(path=str(artifacts / f"lab-kernel-explorer-{name}.png"))
-    image, feature_map = pictures(page)
-    assert image != shots[0], "the image (patch outline) did not change on screen"
-    assert feature_map != shots[1], "the feature map did not change on screen"
+    image_shot, map_shot = pictures(page)
+    assert image_shot != shots[0], "the image (patch outline) did not change on screen"
+    assert map_shot != shots[1], "the feature map did not change on screen"
     feature_map, atol = expected_map(after)
     expected = float(feature_map[after["row"], after["col"]])
     assert after["sum_value"] == pytest.approx(expected, abs=atol), (
