@@ -16,10 +16,6 @@ import re
 import ipywidgets as widgets
 import numpy as np
 
-from ._validate import as_numeric_array
-from .checks import _run_conv
-from .conv import KERNELS, conv2d
-from .data import load_digits, load_photo
 from ._explorer_parts import (
     MARGIN,
     colorbar_html,
@@ -30,6 +26,10 @@ from ._explorer_parts import (
     swatch,
     wrapping_row,
 )
+from ._validate import as_numeric_array
+from .checks import _run_conv
+from .conv import KERNELS, conv2d
+from .data import load_digits, load_photo
 from .render import colorize, html_grid, outline, png_bytes
 
 __all__ = ["EXAMPLE_IMAGE", "EXAMPLE_KERNEL", "KernelExplorer", "parse_kernel", "photo_crop"]
