@@ -221,14 +221,22 @@ class Sequential:
         """Predicted classes: images (N, 28, 28) or (N, C, H, W) -> (N,) int64."""
         return self.scores(X).argmax(axis=1).astype(np.int64)
 
-    def activations(self, X) -> list[np.ndarray]:
-        """Every layer's output for images X: a list with one (N, ...) array per layer."""
-        x = self._as_input(as_numeric_array(X, "X"))
-        outputs = []
-        for layer in self.layers:
-            x = layer.forward(x)
-            outputs.append(x)
-        return outputs
+    def activations(self, X, *, batch_size: int = 128) -> list[np.ndarray]:
+        """Every layer's output for images X: a list with one (N, ...) array per layer.
+
+        Computed batch_size images at a time, so the layers' caches stay small for large N.
+        """
+        X = as_numeric_array(X, "X")
+        batches = []  # batches[b][k]: layer k's output for batch b
+        with nn.blas_threads():
+            for i in range(0, len(X), batch_size):
+                x = self._as_input(X[i : i + batch_size])
+                outputs = []
+                for layer in self.layers:
+                    x = layer.forward(x)
+                    outputs.append(x)
+                batches.append(outputs)
+        return [np.concatenate(per_layer) for per_layer in zip(*batches, strict=True)]
 
     def num_params(self) -> int:
         """How many numbers training adjusts (all weights and biases)."""

@@ -138,3 +138,14 @@ def test_activations_give_every_layers_output():
 def test_flatten_and_relu_have_no_parameters():
     for layer in (Flatten(), ReLU(), MaxPool2D(), GlobalAvgPool()):
         assert layer.params == {}
+
+
+def test_activations_in_batches_equal_one_pass():
+    model = ch.small_cnn(seed=0)
+    X = np.random.default_rng(0).integers(0, 256, size=(7, 28, 28), dtype=np.uint8)
+    whole = model.activations(X, batch_size=100)
+    parts = model.activations(X, batch_size=3)  # batches of 3, 3 and 1
+    assert [a.shape for a in parts] == [a.shape for a in whole]
+    for a, b in zip(parts, whole, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)  # float32 sums
+    np.testing.assert_allclose(parts[-1], model.scores(X), rtol=1e-4, atol=1e-5)
