@@ -13,7 +13,7 @@ returns the gradient for the layer below. ``Sequential`` runs them in order.
 import numpy as np
 
 from . import nn
-from ._validate import as_numeric_array
+from ._validate import as_int, as_numeric_array
 from .images import to_float
 
 __all__ = [
@@ -210,23 +210,29 @@ class Sequential:
             grad = self.layers[i].backward(grad, input_grad=input_grad or i > 0)
         return grad
 
-    def scores(self, X, *, batch_size: int = 128) -> np.ndarray:
-        """Class scores: images (N, 28, 28) or (N, C, H, W), uint8 or float -> (N, 10) float32."""
+    def scores(self, X, *, batch_size: int | None = None) -> np.ndarray:
+        """Class scores: images (N, 28, 28) or (N, C, H, W), uint8 or float -> (N, 10) float32.
+
+        Computed batch_size images at a time (default: about 100,000 pixels, 128 digits).
+        """
         X = as_numeric_array(X, "X")
+        batch_size = _inference_batch(X, batch_size)
         with nn.blas_threads():
             parts = [self.forward(X[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+        self._drop_caches()
         return np.concatenate(parts).astype(np.float32, copy=False)
 
     def predict(self, X) -> np.ndarray:
         """Predicted classes: images (N, 28, 28) or (N, C, H, W) -> (N,) int64."""
         return self.scores(X).argmax(axis=1).astype(np.int64)
 
-    def activations(self, X, *, batch_size: int = 128) -> list[np.ndarray]:
+    def activations(self, X, *, batch_size: int | None = None) -> list[np.ndarray]:
         """Every layer's output for images X: a list with one (N, ...) array per layer.
 
-        Computed batch_size images at a time, so the layers' caches stay small for large N.
+        Computed batch_size images at a time (as in scores), so memory stays small for large N.
         """
         X = as_numeric_array(X, "X")
+        batch_size = _inference_batch(X, batch_size)
         batches = []  # batches[b][k]: layer k's output for batch b
         with nn.blas_threads():
             for i in range(0, len(X), batch_size):
@@ -236,7 +242,13 @@ class Sequential:
                     x = layer.forward(x)
                     outputs.append(x)
                 batches.append(outputs)
+        self._drop_caches()
         return [np.concatenate(per_layer) for per_layer in zip(*batches, strict=True)]
+
+    def _drop_caches(self) -> None:
+        """Forget what forward kept for backward: after predicting, nothing needs it."""
+        for layer in self.layers:
+            layer.cache = None
 
     def num_params(self) -> int:
         """How many numbers training adjusts (all weights and biases)."""
@@ -256,6 +268,15 @@ class Sequential:
 
     def __repr__(self) -> str:
         return "Sequential(" + ", ".join(map(repr, self.layers)) + ")"
+
+
+def _inference_batch(X: np.ndarray, batch_size: int | None) -> int:
+    """batch_size, or as many images as make about 100,000 pixels (128 digits of 28x28)."""
+    if batch_size is not None:
+        return as_int(batch_size, "batch_size", 1)
+    if X.ndim < 3:
+        return 128  # not images: _as_input will say what shape was expected
+    return max(1, 128 * 28 * 28 // (X.shape[-1] * X.shape[-2]))
 
 
 def small_cnn(seed: int = 0) -> Sequential:

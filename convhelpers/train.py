@@ -174,7 +174,7 @@ def fit(
         X_val = model._as_input(as_numeric_array(X_val, "X_val")).astype(np.float32, copy=False)
         y_val = _labels(y_val, len(X_val), "y_val")
     opt = _make_optimizer(optimizer, lr)
-    X = model._as_input(X).astype(np.float32, copy=False)  # (N, C, H, W)
+    model._as_input(X[:1])  # checks X's shape now; batches are converted to float32 one by one
     num_classes = model.scores(X[:1]).shape[1]
     for labels, name in ((y, "y"), (y_val, "y_val")):
         if labels is not None and (labels.min() < 0 or labels.max() >= num_classes):
@@ -191,7 +191,7 @@ def fit(
             correct = 0
             for b in range(steps_per_epoch):
                 idx = order[b * batch_size : (b + 1) * batch_size]
-                xb = X[idx]
+                xb = model._as_input(X[idx]).astype(np.float32, copy=False)  # (B, C, H, W)
                 if augment:
                     xb = _random_shifts(xb, augment, rng)
                 opt.lr = _lr_at(epoch * steps_per_epoch + b, total, lr, warmup)

@@ -149,3 +149,13 @@ def test_activations_in_batches_equal_one_pass():
     for a, b in zip(parts, whole, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)  # float32 sums
     np.testing.assert_allclose(parts[-1], model.scores(X), rtol=1e-4, atol=1e-5)
+
+
+def test_inference_batches_scale_with_image_size_and_forget_caches():
+    model = ch.cnn_global_pool(seed=0)
+    canvases = np.random.default_rng(1).integers(0, 256, size=(50, 48, 48), dtype=np.uint8)
+    # default: about 100,000 pixels a batch (43 canvases of 48x48), same scores as one batch
+    np.testing.assert_allclose(
+        model.scores(canvases), model.scores(canvases, batch_size=50), rtol=1e-4, atol=1e-5
+    )
+    assert all(layer.cache is None for layer in model.layers)  # nothing kept after predicting
