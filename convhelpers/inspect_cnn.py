@@ -59,34 +59,25 @@ def show_kernels(model_or_weights, *, channel: int = 0, ncols: int = 8, values: 
         raise ValueError(f"channel must be < {w.shape[1]} (the kernels' input channels)")
     kernels = w[:, channel]  # (F, kh, kw)
     n, kh, kw = kernels.shape
-    ncols = min(as_int(ncols, "ncols", 1), n)
-    nrows = -(-n // ncols)  # ceiling division
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(1.3 * ncols + 1.2, 1.4 * nrows + 0.8), squeeze=False
-    )
     limit = float(np.abs(kernels).max()) or 1.0
-    for k, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if k >= n:
-            ax.axis("off")
-            continue
-        shown = ax.imshow(kernels[k], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
-        ax.set_title(f"kernel {k}", fontsize=9, pad=2)
-        if values and kh * kw <= 25:
-            for (r, c), v in np.ndenumerate(kernels[k]):
+    fig = show_gallery(
+        kernels,
+        [f"kernel {k}" for k in range(n)],
+        ncols=as_int(ncols, "ncols", 1),
+        size=1.3,
+        cmap=SIGNED_CMAP,
+        vmin=-limit,
+        vmax=limit,
+    )
+    if values and kh * kw <= 25:
+        for ax, kernel in zip(fig.axes[:n], kernels, strict=True):  # the first n axes, in order
+            for (r, c), v in np.ndenumerate(kernel):
                 dark = abs(v) > 0.6 * limit  # white text on strong colours
-                ax.text(
-                    c,
-                    r,
-                    f"{v:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=6.5,
-                    color="white" if dark else "black",
-                )
+                color = "white" if dark else "black"
+                ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=6.5, color=color)
     fig.suptitle(f"{n} first-layer kernels, {kh}×{kw} weights each (input channel {channel})")
-    fig.colorbar(shown, ax=axes, fraction=0.025, pad=0.02, label="weight (0 = white)")
+    shown = fig.axes[0].images[0]
+    fig.colorbar(shown, ax=fig.axes, fraction=0.025, pad=0.02, label="weight (0 = white)")
     return fig
 
 

@@ -80,21 +80,36 @@ def show_values(
     return ax
 
 
-def show_gallery(images, labels=None, *, ncols: int = 10, title: str | None = None, size=1.2):
-    """A grid of small images (N, H, W) with optional labels (N,); return the Figure."""
+def show_gallery(
+    images,
+    labels=None,
+    *,
+    ncols: int = 10,
+    title: str | None = None,
+    size=1.2,
+    cmap: str = "gray",
+    vmin=None,
+    vmax=None,
+):
+    """A grid of small images (N, H, W) with optional labels (N,); return the Figure.
+
+    All images share one colour scale: vmin/vmax (default 0-255 for uint8, else
+    each image's own range) in colour map cmap.
+    """
     images = as_numeric_array(images, "images", ndim=3)
     n = len(images)
+    ncols = min(ncols, n)
     nrows = -(-n // ncols)  # ceiling division
     figsize = (size * ncols, (size + 0.3) * nrows + 0.5)
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, layout="constrained")
+    vmin, vmax = _range(images, vmin, vmax)
     for k, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])
         if k >= n:
             ax.axis("off")
             continue
-        vmin, vmax = _range(images, None, None)
-        ax.imshow(images[k], cmap="gray", vmin=vmin, vmax=vmax)
+        ax.imshow(images[k], cmap=cmap, vmin=vmin, vmax=vmax)
         if labels is not None:
             ax.set_title(str(labels[k]), fontsize=9, pad=2)
     if title:
