@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["HERE", "esm", "lut_bytes", "u8_bytes", "f32_bytes"]
+__all__ = ["HERE", "esm", "lut_bytes", "u8_bytes", "f32_bytes", "f64_bytes"]
 
 HERE = Path(__file__).resolve().parent
 
@@ -36,6 +36,14 @@ def u8_bytes(grid) -> bytes:
 def f32_bytes(values) -> bytes:
     """An array (any shape) as raw little-endian float32 bytes, C order (JS: Float32Array)."""
     return np.ascontiguousarray(values, dtype="<f4").tobytes()
+
+
+def f64_bytes(values) -> bytes:
+    """An array (any shape) as raw little-endian float64 bytes, C order (JS: draw.js's f64).
+
+    For numbers the page shows as results (a sum that must equal conv2d's to the last digit).
+    """
+    return np.ascontiguousarray(values, dtype="<f8").tobytes()
 
 
 @lru_cache(maxsize=16)

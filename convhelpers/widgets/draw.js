@@ -15,6 +15,12 @@ function f32(dv) {
   return new Float32Array(bytes.slice().buffer);
 }
 
+// float64 bytes -> Float64Array (copied). For values the page shows as exact numbers.
+function f64(dv) {
+  const bytes = u8(dv);
+  return new Float64Array(bytes.slice().buffer);
+}
+
 // An element with attributes and children: h("div", {class: "x"}, "text", child).
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -40,16 +46,18 @@ function canvas(w, h_, scale, label) {
 
 // Paint values (length w*h) into canvas c through a 768-byte colour table.
 // vmin gets the table's first colour, vmax its last (values outside are clipped).
-function paint(c, values, w, h_, lut, vmin = 0, vmax = 255) {
+// special(i, value), if given, may return an [r, g, b] for cell i instead (e.g. NaN cells).
+function paint(c, values, w, h_, lut, vmin = 0, vmax = 255, special = null) {
   if (c.width !== w || c.height !== h_) { c.width = w; c.height = h_; }
   const ctx = c.getContext("2d");
   const img = ctx.createImageData(w, h_);
   const k = 255 / (vmax - vmin || 1);
   for (let i = 0; i < w * h_; i++) {
+    const own = special && special(i, values[i]);
     const idx = Math.max(0, Math.min(255, Math.floor((values[i] - vmin) * k))) * 3;
-    img.data[4 * i] = lut[idx];
-    img.data[4 * i + 1] = lut[idx + 1];
-    img.data[4 * i + 2] = lut[idx + 2];
+    img.data[4 * i] = own ? own[0] : lut[idx];
+    img.data[4 * i + 1] = own ? own[1] : lut[idx + 1];
+    img.data[4 * i + 2] = own ? own[2] : lut[idx + 2];
     img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
@@ -57,35 +65,47 @@ function paint(c, values, w, h_, lut, vmin = 0, vmax = 255) {
 
 // A rectangle outline drawn over canvas c, in grid cells (thin: one screen pixel is
 // 1/scale cell, so draw on a transparent overlay canvas of screen resolution).
-function overlay(base, scale) {
+// margin: screen pixels the overlay reaches beyond the picture on each side, so that an
+// outline just outside an edge cell stays whole (give the picture's box that margin too).
+function overlay(base, scale, margin = 0) {
   const o = h("canvas", { class: "ch-overlay", "aria-hidden": "true" });
-  o.width = base.width * scale;
-  o.height = base.height * scale;
-  Object.assign(o.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
+  o.width = base.width * scale + 2 * margin;
+  o.height = base.height * scale + 2 * margin;
+  o.margin = margin;
+  Object.assign(o.style, {
+    position: "absolute", left: `${-margin}px`, top: `${-margin}px`, pointerEvents: "none",
+  });
   return o;
 }
 
-function box(o, scale, top, left, height, width, colour = "#E66100", thickness = 2) {
+// Outline cells top..top+height-1, left..left+width-1. Drawn inside them unless outside is
+// true (then just around them); dash, e.g. [4, 3], draws a dashed line.
+function box(o, scale, top, left, height, width, colour = "#E66100", thickness = 2,
+  { outside = false, dash = null } = {}) {
   const ctx = o.getContext("2d");
+  const m = o.margin || 0, grow = outside ? thickness : 0;
+  ctx.save();
   ctx.strokeStyle = colour;
   ctx.lineWidth = thickness;
-  ctx.strokeRect(left * scale + thickness / 2, top * scale + thickness / 2,
-    width * scale - thickness, height * scale - thickness);
+  if (dash) ctx.setLineDash(dash);
+  ctx.strokeRect(m + left * scale + thickness / 2 - grow, m + top * scale + thickness / 2 - grow,
+    width * scale - thickness + 2 * grow, height * scale - thickness + 2 * grow);
+  ctx.restore();
 }
 
-// A range slider bound to an Int trait. Arrow keys, PageUp/PageDown, Home/End step it;
-// keydown does not reach JupyterLab (its command mode would swallow the arrows).
-// onInput(value) runs on every step, in the page: redraw there. The trait is set too,
-// so Python sees the value (it need not answer for the picture to move).
-function slider(model, trait, label, { min = 0, max = 10, step = 1, onInput = null } = {}) {
+// A range input with a label and a readout, bound to nothing: onInput(value) runs on every
+// step (drag, arrows, Home/End, PageUp/PageDown). row.set(v) shows v without calling onInput;
+// row.setRange(lo, hi) changes its ends. keydown does not reach JupyterLab (its command mode
+// would swallow the arrows).
+function rangeInput(label, { min = 0, max = 10, step = 1, value = min, onInput = null } = {}) {
   const input = h("input", { type: "range", min, max, step, "aria-label": label, class: "ch-slider" });
-  input.value = model.get(trait);
+  input.value = value;
   const readout = h("span", { class: "ch-readout" }, String(input.value));
-  const page = Math.max(step, Math.round((max - min) / 10));
   input.addEventListener("keydown", (e) => {
     e.stopPropagation();
-    let v = Number(input.value);
     const lo = Number(input.min), hi = Number(input.max);
+    const page = Math.max(Number(input.step) || 1, Math.round((hi - lo) / 10));
+    let v = Number(input.value);
     if (e.key === "PageUp") v += page;
     else if (e.key === "PageDown") v -= page;
     else return; // arrows, Home, End: the browser's own handling of a range input
@@ -94,24 +114,63 @@ function slider(model, trait, label, { min = 0, max = 10, step = 1, onInput = nu
     input.dispatchEvent(new Event("input"));
   });
   input.addEventListener("input", () => {
-    const v = Number(input.value);
-    readout.textContent = String(v);
-    if (onInput) onInput(v);
-    model.set(trait, v);
-    model.save_changes();
-  });
-  model.on(`change:${trait}`, () => {
-    const v = model.get(trait);
-    if (Number(input.value) !== v) {
-      input.value = v;
-      readout.textContent = String(v);
-      if (onInput) onInput(v);
-    }
+    readout.textContent = String(input.value);
+    if (onInput) onInput(Number(input.value));
   });
   const row = h("label", { class: "ch-control" }, h("span", { class: "ch-label" }, label), input, readout);
   row.input = input;
-  row.setRange = (lo, hi) => { input.min = lo; input.max = hi; };
+  row.set = (v) => { input.value = v; readout.textContent = String(input.value); };
+  row.setRange = (lo, hi) => { input.min = lo; input.max = hi; readout.textContent = String(input.value); };
   return row;
+}
+
+// A range slider bound to an Int trait. Arrow keys, PageUp/PageDown, Home/End step it;
+// keydown does not reach JupyterLab (its command mode would swallow the arrows).
+// onInput(value) runs on every step, in the page: redraw there. The trait is set too,
+// so Python sees the value (it need not answer for the picture to move).
+function slider(model, trait, label, { min = 0, max = 10, step = 1, onInput = null } = {}) {
+  const row = rangeInput(label, {
+    min, max, step, value: model.get(trait),
+    onInput: (v) => {
+      if (onInput) onInput(v);
+      model.set(trait, v);
+      model.save_changes();
+    },
+  });
+  model.on(`change:${trait}`, () => {
+    const v = model.get(trait);
+    if (Number(row.input.value) !== v) {
+      row.set(v);
+      if (onInput) onInput(v);
+    }
+  });
+  return row;
+}
+
+// For changes only Python can compute (a typed kernel, another image): call ask() after
+// each save_changes() that Python answers by adding 1 to the Int trait `counter`. If the
+// answers lag behind the questions for `wait` ms, `note` shows `text` (the kernel is busy,
+// or there is none: a static page); it hides again when the answers catch up.
+function askPython(model, note, text, { counter = "answered", wait = 1500 } = {}) {
+  let asked = 0, base = 0, timer = null;
+  note.hidden = true;
+  const behind = () => model.get(counter) - base < asked;
+  model.on(`change:${counter}`, () => {
+    if (behind()) return;
+    asked = 0;
+    clearTimeout(timer);
+    note.hidden = true;
+  });
+  return function ask() {
+    if (asked === 0) base = model.get(counter);
+    asked += 1;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!behind()) return;
+      note.textContent = text;
+      note.hidden = false;
+    }, wait);
+  };
 }
 
 // Styles shared by all widgets: readable in light and dark JupyterLab themes, visible focus.
