@@ -14,7 +14,7 @@ help:
 	@echo "make test       lint + unit tests + every notebook through nbval + browser tests"
 	@echo "make execute    re-run every notebook, keep only the checked cells' text outputs"
 	@echo "make browser    only the real-browser tests (JupyterLab + Chromium), screenshots in test-artifacts/"
-	@echo "make html       run every notebook and export it, figures included, to site/*.html"
+	@echo "make html       run every notebook and export it, live widgets included, to site/ (no kernel, works from file://)"
 	@echo "make format     apply ruff's formatting and safe fixes"
 	@echo "make lock       re-pin requirements/lock.txt (needs network access to PyPI)"
 

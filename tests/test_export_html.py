@@ -1,6 +1,12 @@
-"""tools/export_html.py (make html) and the runner it shares with benchmarks/budget.py."""
+"""tools/export_html.py (make html) and the runner it shares with benchmarks/budget.py.
 
+The pages themselves are opened in Chromium, with the network refused, by
+tests/browser/test_static_site.py.
+"""
+
+import hashlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,17 +23,27 @@ import export_html  # noqa: E402
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 WIDGET = export_html.WIDGET_VIEW
 
+# An anywidget drawn in the browser, the smallest there is.
+PROBE_WIDGET = """import anywidget, traitlets
+class Probe(anywidget.AnyWidget):
+    _esm = "export default { render({ model, el }) { el.textContent = model.get('n'); } };"
+    n = traitlets.Int(5).tag(sync=True)
+Probe()"""
+
 
 def small_course(folder: Path) -> Path:
-    """A two-notebook course: a figure, a widget, a link to the next notebook."""
+    """A two-notebook course: formulas, a figure, an anywidget, a kernel-only widget, a link."""
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Tiny lesson\n\nNext: [the next one](01_next.ipynb)."),
+        nbformat.v4.new_markdown_cell(
+            "# Tiny lesson\n\n$\\sum_k x_k$. Next: [the next one](01_next.ipynb)."
+        ),
         nbformat.v4.new_code_cell(
             "import matplotlib.pyplot as plt\n%matplotlib inline\n"
             "fig, ax = plt.subplots()\nax.plot([0, 1], [1, 0])\nax.set_title('a line')\nplt.show()"
         ),
-        nbformat.v4.new_code_cell("import ipywidgets as w\nw.VBox([w.IntSlider(3)])"),
+        nbformat.v4.new_code_cell(PROBE_WIDGET),
+        nbformat.v4.new_code_cell("import ipywidgets as w\nw.VBox([w.IntSlider(3), w.Label('x')])"),
         nbformat.v4.new_code_cell("print(6 * 7)"),
     ]
     path = folder / "00_tiny.ipynb"
@@ -35,66 +51,52 @@ def small_course(folder: Path) -> Path:
     return path
 
 
-def widget_state(*models) -> dict:
-    """A notebook's widget state holding models given as (id, model_name, state[, png])."""
-    state = {}
-    for model_id, name, values, *png in models:
-        entry = {"model_name": name, "model_module": "@jupyter-widgets/controls", "state": values}
-        if png:
-            entry["buffers"] = [{"path": ["value"], "data": png[0], "encoding": "base64"}]
-        state[model_id] = entry
-    return {export_html.WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": state}}
+def model(name: str, module: str = "@jupyter-widgets/controls", **state) -> dict:
+    return {"model_name": name, "model_module": module, "state": state}
 
 
-EXPLORER_STATE = widget_state(
-    ("root", "VBoxModel", {"children": ["IPY_MODEL_row", "IPY_MODEL_pic", "IPY_MODEL_sum"]}),
-    ("row", "HBoxModel", {"children": ["IPY_MODEL_menu", "IPY_MODEL_step", "IPY_MODEL_play"]}),
-    ("menu", "DropdownModel", {"description": "image", "_options_labels": ["a", "b"], "index": 1}),
-    ("step", "IntSliderModel", {"description": "step", "value": 42}),
-    ("play", "PlayModel", {"interval": 200}),
-    ("pic", "ImageModel", {"format": "png"}, "iVBORw0KGgo="),
-    ("sum", "HTMLModel", {"value": "<b>sum</b> = 660"}),
-)
-
-
-def test_snapshot_shows_pictures_text_and_controls_as_left():
-    models = EXPLORER_STATE[export_html.WIDGET_STATE]["state"]
-    html = export_html.snapshot("root", models)
-    assert html.startswith('<div style="display:flex;flex-direction:column;')
-    assert "flex-direction:row;" in html  # the HBox
-    assert '<img src="data:image/png;base64,iVBORw0KGgo="' in html
-    assert "<b>sum</b> = 660" in html
-    assert ">image: b</span>" in html and ">step: 42</span>" in html
-    assert html.index("image: b") < html.index("step: 42") < html.index("<img")  # in order
-    assert "200" not in html  # a Play button has nothing to show
-    assert export_html.snapshot("missing", models) == ""
-
-
-def test_replace_widgets_puts_note_and_snapshot_in_place_of_every_widget_view():
+def notebook_showing(models: dict, *views: str):
+    """A notebook with one cell displaying each of the model ids in views."""
     nb = nbformat.v4.new_notebook()
-    view = {WIDGET: {"model_id": "root"}, "text/plain": "VBox(children=(IntSlider(value=3),))"}
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            outputs=[
-                nbformat.v4.new_output("display_data", data=view),
-                nbformat.v4.new_output("stream", text="hello\n"),
-                nbformat.v4.new_output("display_data", data={**view, WIDGET: {"model_id": "gone"}}),
-            ]
-        ),
-        nbformat.v4.new_markdown_cell("no outputs here"),
+    outputs = [
+        nbformat.v4.new_output("display_data", data={WIDGET: {"model_id": v}, "text/plain": v})
+        for v in views
     ]
-    nb.metadata["widgets"] = EXPLORER_STATE
-    assert export_html.replace_widgets(nb) == 2
-    first, second, third = nb.cells[0].outputs
-    assert list(first["data"]) == ["text/html"] and list(third["data"]) == ["text/html"]
-    assert export_html.WIDGET_NOTE in first["data"]["text/html"]
-    assert "step: 42" in first["data"]["text/html"]
-    assert export_html.SNAPSHOT_NOTE in first["data"]["text/html"]
-    assert export_html.WIDGET_NOTE in third["data"]["text/html"]  # no state: the note alone
-    assert export_html.SNAPSHOT_NOTE not in third["data"]["text/html"]
-    assert second["text"] == "hello\n"
-    assert "widgets" not in nb.metadata
-    assert export_html.replace_widgets(nb) == 0  # nothing left to replace
+    nb.cells = [nbformat.v4.new_code_cell(outputs=outputs), nbformat.v4.new_markdown_cell("hi")]
+    nb.metadata["widgets"] = {export_html.WIDGET_STATE: {"state": models}}
+    return nb
+
+
+MODELS = {
+    # a slider and a label only the kernel connects (notebook 00's slider check)
+    "check": model("VBoxModel", children=["IPY_MODEL_slider", "IPY_MODEL_label"]),
+    "slider": model("IntSliderModel", layout="IPY_MODEL_layout", value=3),
+    "label": model("LabelModel", value="3 x 3 = 9"),
+    "layout": model("LayoutModel", "@jupyter-widgets/base"),
+    # a menu beside an anywidget: drawn in the browser (the widget says itself what needs Python)
+    "mixed": model("HBoxModel", children=[["IPY_MODEL_menu"], "IPY_MODEL_drawn"]),
+    "menu": model("DropdownModel", index=0),
+    "drawn": model("AnyModel", "anywidget"),
+    # a picture with no control: nothing to answer
+    "picture": model("ImageModel"),
+}
+
+
+def test_kernel_only_widgets_are_the_ones_with_controls_and_no_anywidget():
+    nb = notebook_showing(MODELS, "check", "mixed", "picture", "slider", "not-stored")
+    assert export_html.kernel_only_widgets(nb) == ["check", "slider"]
+    assert export_html.kernel_only_widgets(nbformat.v4.new_notebook()) == []
+
+
+def test_note_kernel_widgets_puts_the_note_right_under_each():
+    nb = notebook_showing(MODELS, "check", "mixed", "slider")
+    assert export_html.note_kernel_widgets(nb) == 2
+    outputs = nb.cells[0].outputs
+    kinds = [
+        next(iter(o.data)) if WIDGET not in o.data else o.data[WIDGET]["model_id"] for o in outputs
+    ]
+    assert kinds == ["check", "text/html", "mixed", "slider", "text/html"]
+    assert export_html.KERNEL_WIDGET_NOTE in outputs[1].data["text/html"]
 
 
 def test_title_of_takes_the_first_level_one_heading():
@@ -114,6 +116,30 @@ def test_index_page_links_every_page_with_its_title():
     assert '<a href="00_a.html">Start &lt;here&gt;</a>' in page
     assert '<a href="01_b.html">B</a>' in page
     assert page.index("00_a.html") < page.index("01_b.html")
+    assert "need no Python" in page and "sliders move" in page
+
+
+def vendored_checksums() -> dict[str, str]:
+    """{file: sha256} from the table in tools/vendor/README.md."""
+    text = (export_html.VENDOR / "README.md").read_text()
+    return dict(re.findall(r"^\| `([\w/.-]+)` \|.*\| `([0-9a-f]{64})` \|$", text, re.M))
+
+
+def test_vendored_scripts_are_the_ones_the_readme_lists():
+    sums = vendored_checksums()
+    assert set(sums) == {"require.js", "embed-amd.js", "mathjax/tex-svg-full.js"}
+    for name, expected in sums.items():
+        data = (export_html.VENDOR / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == expected, f"tools/vendor/{name} changed"
+
+
+def test_copy_scripts_puts_every_script_a_page_loads_beside_it(tmp_path):
+    written = export_html.copy_scripts(tmp_path)
+    names = sorted(str(p.relative_to(tmp_path)) for p in written)
+    assert names == ["anywidget.js", "embed-amd.js", "mathjax/tex-svg-full.js", "require.js"]
+    # the module the widget manager asks require.js for: an AMD module on the widgets' base
+    assert 'define(["@jupyter-widgets/base"]' in (tmp_path / "anywidget.js").read_text()
+    assert "renderWidgets" in (tmp_path / "embed-amd.js").read_text()
 
 
 def test_kernel_peak_mb_reads_this_process():
@@ -126,9 +152,9 @@ def test_kernel_peak_mb_reads_this_process():
 def test_run_notebook_executes_in_a_fresh_kernel_and_measures_it(tmp_path):
     nb = nbformat.read(small_course(tmp_path), as_version=4)
     run = budget.run_notebook(nb)
-    assert nb.cells[3].outputs[0]["text"] == "42\n"
+    assert nb.cells[4].outputs[0]["text"] == "42\n"
     assert run.seconds > 0
-    assert list(run.peak_after_cell) == [1, 2, 3]  # the code cells, in order
+    assert list(run.peak_after_cell) == [1, 2, 3, 4]  # the code cells, in order
     peaks = list(run.peak_after_cell.values())
     assert peaks == sorted(peaks)  # a high-water mark never falls
     assert run.peak_mb == peaks[-1] > 30  # a Python kernel with matplotlib loaded
@@ -148,7 +174,7 @@ def test_run_notebook_raises_on_a_failing_cell():
         budget.run_notebook(nb)
 
 
-def test_export_writes_a_readable_page_with_figures_notes_and_html_links(tmp_path):
+def test_export_writes_a_live_page_that_loads_only_files_beside_it(tmp_path):
     out = tmp_path / "site"
     out.mkdir()
     page, title = export_html.export(small_course(tmp_path), out)
@@ -156,9 +182,28 @@ def test_export_writes_a_readable_page_with_figures_notes_and_html_links(tmp_pat
     assert page == out / "00_tiny.html"
     assert title == "Tiny lesson"
     assert "data:image/png;base64," in text  # the figure is embedded
-    assert "This is a live widget" in text
-    assert "how it looked when the notebook had run" in text and ">3</span>" in text
-    assert "VBox(children=" not in text and "IntSlider(" not in text
-    assert "html-manager" not in text  # no widget scripts that would render blanks
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', text)
+    assert sources == ["require.js", "embed-amd.js", "mathjax/tex-svg-full.js"]
+    assert "https://" not in "".join(re.findall(r"<script[^>]*>", text))
+    # the stored widget state and both widget views, for the widget manager to draw
+    assert text.count('type="application/vnd.jupyter.widget-state+json"') == 1
+    assert text.count('type="application/vnd.jupyter.widget-view+json"') == 2
+    assert '"model_module": "anywidget"' in text
+    assert export_html.STATIC_NOTE in text
+    assert text.count(export_html.KERNEL_WIDGET_NOTE) == 1  # the ipywidgets VBox only
+    views = [m.start() for m in re.finditer("widget-view[+]json", text)]
+    assert views[0] < views[1] < text.index(export_html.KERNEL_WIDGET_NOTE)  # under the VBox
+    assert "$\\sum_k x_k$" in text  # left for MathJax to typeset in the page
     assert 'href="01_next.html"' in text and "01_next.ipynb" not in text
     assert "42" in text
+
+
+def test_a_page_that_would_load_from_the_network_is_refused():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell('<img src="https://example.org/x.png"> [ok](https://a.b)')
+    ]
+    with pytest.raises(RuntimeError, match="https://example.org/x.png"):
+        export_html.page_html(nb, "t")
+    nb.cells = [nbformat.v4.new_markdown_cell("a link is fine: [ok](https://example.org)")]
+    assert "https://example.org" in export_html.page_html(nb, "t")
