@@ -17,6 +17,7 @@ Where things live (each file is written to be read):
     explorer.py, learn_kernel.py       04: the KernelExplorer; learning a kernel
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
+    preprocess.py               05-06: a drawing made into an MNIST digit (mnist_preprocess)
 """
 
 from .canvas import (
@@ -113,6 +114,7 @@ from .nn import (
     relu_forward,
 )
 from .plotting import show_gallery, show_image, show_values
+from .preprocess import mnist_preprocess
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
 from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
@@ -209,6 +211,7 @@ __all__ = [
     "show_confusion",
     "show_kernels",
     "show_mistakes",
+    "mnist_preprocess",
     "conv_forward",
     "conv_backward",
     "conv_forward_naive",
