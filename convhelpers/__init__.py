@@ -17,6 +17,7 @@ Where things live (each file is written to be read):
     explorer.py, learn_kernel.py       04: the KernelExplorer; learning a kernel
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
+    receptive.py                07: receptive fields; the patches that excite a channel most
     preprocess.py               05-06: a drawing made into an MNIST digit (mnist_preprocess)
 """
 
@@ -115,6 +116,17 @@ from .nn import (
 )
 from .plotting import show_gallery, show_image, show_values
 from .preprocess import mnist_preprocess
+from .receptive import (
+    ReceptiveField,
+    TopPatches,
+    cut_window,
+    layer_output,
+    receptive_field,
+    receptive_field_table,
+    show_receptive_fields,
+    show_top_patches,
+    top_patches,
+)
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
 from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
@@ -243,4 +255,14 @@ __all__ = [
     "gradient_check",
     "accuracy",
     "train_step",
+    # 07: inside the network
+    "ReceptiveField",
+    "TopPatches",
+    "cut_window",
+    "layer_output",
+    "receptive_field",
+    "receptive_field_table",
+    "show_receptive_fields",
+    "show_top_patches",
+    "top_patches",
 ]

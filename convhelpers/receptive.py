@@ -1,0 +1,399 @@
+"""Receptive fields: which input pixels one unit of a layer sees (notebook 07).
+
+    fields = receptive_field(small_cnn())
+    fields[3]              # layer 3, the second convolution: 8x8 pixels, jump 2, start -3
+    fields[3].window(0, 0) # (top, left) of unit (0, 0)'s window: (-3, -3), partly padding
+    top_patches(model, X_test, layer=3, channels=[0, 1])  # the patches that excite them most
+
+A *unit* is one number of a layer's output, at one channel and one position (i, j).
+Its *receptive field* is the square window of input pixels that can change it. Three
+integers describe the windows of a whole layer, measured in input pixels:
+
+    size   the window's side
+    jump   how far apart the windows of two neighbouring units are
+    start  the top (and left) input row of unit (0, 0)'s window; negative when the
+           window hangs over the zero padding
+
+The rule, one layer at a time, starting from the image (size 1, jump 1, start 0):
+
+    a k x k convolution (stride s, padding p), or a k x k pooling window:
+        size += (k - 1) * jump      the k windows of the layer below, each jump apart
+        start -= p * jump           padding shifts the first window up and left
+        jump *= s                   neighbouring units are s units of the layer below apart
+    ReLU: nothing changes (it works on each number alone)
+    Flatten: nothing changes (it only lines the numbers up, one per unit of the layer below)
+    Dense, GlobalAvgPool: each unit mixes every position, so it sees the whole image
+"""
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from ._validate import as_int, as_numeric_array
+from .models import Conv2D, Dense, Flatten, GlobalAvgPool, MaxPool2D, ReLU, Sequential
+from .plotting import show_image
+
+__all__ = [
+    "ReceptiveField",
+    "TopPatches",
+    "cut_window",
+    "layer_output",
+    "receptive_field",
+    "receptive_field_table",
+    "show_receptive_fields",
+    "show_top_patches",
+    "top_patches",
+]
+
+# Okabe-Ito colours (colour-blind safe), one per nested window in the figures.
+WINDOW_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+OUTSIDE_COLOUR = "#56B4E9"  # pixels of a cut-out window that lie outside the image (padding)
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """The input windows of one layer's units (all in input pixels; see the module docstring).
+
+    index: the layer's position in model.layers; layer: its description;
+    output_shape: one example's output, (C, H, W) or (D,); size, jump, start:
+    integers, or None for a layer whose units see the whole image.
+    """
+
+    index: int
+    layer: str
+    output_shape: tuple
+    size: int | None
+    jump: int | None
+    start: int | None
+
+    @property
+    def whole_image(self) -> bool:
+        """True when every unit of this layer sees the whole image (Dense, GlobalAvgPool)."""
+        return self.size is None
+
+    @property
+    def on_grid(self) -> bool:
+        """True when the output is a stack of maps (C, H, W), so units have positions (i, j)."""
+        return len(self.output_shape) == 3
+
+    def window(self, i: int, j: int) -> tuple[int, int]:
+        """(top, left) input pixel of unit (i, j)'s window; it spans size x size pixels."""
+        if not self.on_grid or self.whole_image:
+            raise ValueError(f"layer {self.index} ({self.layer}) has no grid of units (i, j)")
+        _, height, width = self.output_shape
+        i, j = as_int(i, "i", 0), as_int(j, "j", 0)
+        if i >= height or j >= width:
+            raise ValueError(f"unit ({i}, {j}) is outside layer {self.index}'s {height}x{width}")
+        return self.start + i * self.jump, self.start + j * self.jump
+
+    def unit_near(self, row: float, col: float) -> tuple[int, int]:
+        """The unit (i, j) whose window is centred closest to input pixel (row, col)."""
+        _, height, width = self.output_shape
+        self.window(0, 0)  # raises for layers without a grid
+        centre = self.start + (self.size - 1) / 2  # the centre of unit 0's window
+
+        def nearest(x, n):
+            return int(np.clip(np.floor((x - centre) / self.jump + 0.5), 0, n - 1))
+
+        return nearest(row, height), nearest(col, width)
+
+    def describe(self) -> str:
+        """The window in words, e.g. '8×8 px, jump 2, start -3' or 'the whole image'."""
+        if self.whole_image:
+            return "the whole image"
+        return f"{self.size}×{self.size} px, jump {self.jump}, start {self.start}"
+
+
+def _window_of(layer) -> tuple[int, int, int] | None:
+    """(kernel size, stride, padding) of a layer that slides a window; None if it has none."""
+    if isinstance(layer, Conv2D):
+        return layer.params["w"].shape[-1], layer.stride, layer.padding
+    if isinstance(layer, MaxPool2D):
+        return 2, 2, 0  # the course's pooling: 2x2 blocks, stride 2
+    return None
+
+
+def receptive_field(model, input_shape: tuple | None = None) -> list[ReceptiveField]:
+    """The receptive field of every layer of a Sequential model: one ReceptiveField per layer.
+
+    fields[k] describes the units of model.layers[k] (what model.activations(X)[k]
+    holds). input_shape: one example's (C, H, W), needed when the model accepts
+    any size (input_shape (1, None, None)); default model.input_shape.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a convhelpers Sequential, got {type(model).__name__}")
+    shape = tuple(model.input_shape if input_shape is None else input_shape)
+    if len(shape) != 3 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in shape):
+        raise ValueError(
+            f"input_shape must be one example's (C, H, W) in whole numbers, got {shape} "
+            "(pass input_shape=(1, 28, 28) for a model that takes any size)"
+        )
+    size, jump, start = 1, 1, 0  # one input pixel sees itself
+    fields = []
+    for index, layer in enumerate(model.layers):
+        shape = layer.output_shape(shape)
+        window = _window_of(layer)
+        if size is None or isinstance(layer, (Dense, GlobalAvgPool)):
+            size = jump = start = None  # every position mixed together: the whole image
+        elif window is not None:
+            k, stride, padding = window
+            size += (k - 1) * jump
+            start -= padding * jump
+            jump *= stride
+        elif not isinstance(layer, (ReLU, Flatten)):
+            raise TypeError(
+                f"layer {index} is a {type(layer).__name__}: receptive_field knows Conv2D, "
+                "MaxPool2D, ReLU, Flatten, Dense and GlobalAvgPool"
+            )
+        fields.append(ReceptiveField(index, repr(layer), tuple(shape), size, jump, start))
+    return fields
+
+
+def receptive_field_table(model, input_shape: tuple | None = None) -> str:
+    """A table: each layer, its output shape, and the window one of its units sees."""
+    fields = receptive_field(model, input_shape)
+    lines = [f"{'layer':<34}{'output shape':<15}{'window':>7}{'jump':>6}{'start':>7}"]
+    shape = tuple(model.input_shape if input_shape is None else input_shape)
+    lines.append(f"{'input':<34}{str(shape):<15}{'1×1':>7}{1:>6}{0:>7}")
+    for f in fields:
+        name = f"{f.index}: {f.layer}"
+        if f.whole_image:
+            lines.append(f"{name:<34}{str(f.output_shape):<15}  the whole image")
+        else:
+            size = f"{f.size}×{f.size}"
+            lines.append(f"{name:<34}{str(f.output_shape):<15}{size:>7}{f.jump:>6}{f.start:>7}")
+    return "\n".join(lines)
+
+
+def cut_window(image, top: int, left: int, size: int, *, fill: float = 0.0) -> np.ndarray:
+    """The size x size window of image (H, W) whose top-left pixel is (top, left): (size, size).
+
+    Pixels of the window outside the image get ``fill``: 0 is the zero padding the
+    network saw there; np.nan marks them (the figures draw them in their own colour).
+    """
+    image = as_numeric_array(image, "image", ndim=2)
+    size = as_int(size, "size", 1)
+    top, left = as_int(top, "top", -(2**31)), as_int(left, "left", -(2**31))
+    patch = np.full((size, size), float(fill))
+    height, width = image.shape
+    r0, r1 = max(top, 0), min(top + size, height)  # the rows inside both window and image
+    c0, c1 = max(left, 0), min(left + size, width)
+    if r0 < r1 and c0 < c1:
+        patch[r0 - top : r1 - top, c0 - left : c1 - left] = image[r0:r1, c0:c1]
+    return patch
+
+
+def layer_output(model, X, layer: int) -> np.ndarray:
+    """The output of model.layers[layer] for images X: (N, ...) float32.
+
+    The same numbers as model.activations(X)[layer], but only the layers up to
+    this one run, and only this layer's output is kept (in batches, as model.scores).
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a convhelpers Sequential, got {type(model).__name__}")
+    layer = as_int(layer, "layer", 0)
+    if layer >= len(model.layers):
+        raise ValueError(f"layer must be < {len(model.layers)} (the model's layers), got {layer}")
+    front = Sequential(*model.layers[: layer + 1], input_shape=model.input_shape)
+    return front.scores(X)  # "scores" of the front part: the output of its last layer
+
+
+@dataclass(frozen=True)
+class TopPatches:
+    """The k units of one channel that respond most, one per image, largest first.
+
+    values (k,): the units' outputs; images (k,): which image; units (k, 2): the
+    unit's (i, j) in the layer's map; windows (k, 2): its window's (top, left) in
+    input pixels; patches (k, size, size): the image cut out at that window (0
+    outside the image, as the network saw it); inside (k, size, size): True where
+    the window lies inside the image.
+    """
+
+    layer: int
+    channel: int
+    size: int
+    values: np.ndarray
+    images: np.ndarray
+    units: np.ndarray
+    windows: np.ndarray
+    patches: np.ndarray
+    inside: np.ndarray
+
+
+def top_patches(model, images, layer: int, channels, k: int = 8) -> list[TopPatches]:
+    """For each channel of a layer, the k images whose units respond most: a list of TopPatches.
+
+    images: (N, H, W). Each image counts once, with its strongest unit of that
+    channel (the first in reading order on a tie); the k largest win, each cut out
+    at its unit's receptive field. The layer's output must be maps (C, h, w).
+    """
+    images = as_numeric_array(images, "images", ndim=3)
+    field = receptive_field(model, (1, *images.shape[1:]))[as_int(layer, "layer", 0)]
+    if not field.on_grid or field.whole_image:
+        raise ValueError(f"layer {layer} ({field.layer}) has no maps: pick a conv/pool/ReLU layer")
+    channels = [channels] if isinstance(channels, (int, np.integer)) else list(channels)
+    n_channels = field.output_shape[0]
+    channels = [as_int(c, "channels", 0) for c in channels]
+    if not channels or max(channels) >= n_channels:
+        raise ValueError(f"channels must be 0 to {n_channels - 1} (layer {layer}), got {channels}")
+    k = min(as_int(k, "k", 1), len(images))
+    outputs = layer_output(model, images, layer)  # (N, C, h, w)
+    width = outputs.shape[3]
+    results = []
+    for c in channels:
+        maps = outputs[:, c].reshape(len(images), -1)  # (N, h*w)
+        best_unit = maps.argmax(axis=1)  # each image's strongest position, (N,)
+        best_value = maps[np.arange(len(images)), best_unit]
+        winners = np.argsort(-best_value, kind="stable")[:k]  # (k,) image indices
+        units = np.stack(np.divmod(best_unit[winners], width), axis=1)  # (k, 2): (i, j)
+        windows = np.array([field.window(int(i), int(j)) for i, j in units])  # (k, 2)
+        cut = [
+            cut_window(images[n], t, lft, field.size, fill=np.nan)
+            for n, (t, lft) in zip(winners, windows, strict=True)
+        ]
+        cut = np.stack(cut)  # (k, size, size), NaN outside the image
+        results.append(
+            TopPatches(
+                layer=field.index,
+                channel=c,
+                size=field.size,
+                values=best_value[winners],
+                images=winners.astype(np.int64),
+                units=units.astype(np.int64),
+                windows=windows.astype(np.int64),
+                patches=np.nan_to_num(cut, nan=0.0),
+                inside=~np.isnan(cut),
+            )
+        )
+    return results
+
+
+# --- figures ------------------------------------------------------------------
+
+
+def _grid_fields(fields: list[ReceptiveField]) -> list[ReceptiveField]:
+    """The layers whose window differs from the one before (convolutions and pooling)."""
+    shown, last = [], (1, 1, 0)
+    for f in fields:
+        if f.on_grid and not f.whole_image and (f.size, f.jump, f.start) != last:
+            shown.append(f)
+            last = (f.size, f.jump, f.start)
+    return shown
+
+
+def show_receptive_fields(
+    model,
+    image,
+    *,
+    row: int | None = None,
+    col: int | None = None,
+    ax=None,
+    input_shape: tuple | None = None,
+):
+    """One unit of each convolution and pooling layer, its window drawn over image; the Axes.
+
+    image: (H, W). For each layer the unit whose window is centred nearest input
+    pixel (row, col) (default: the image's centre) is chosen; its window is drawn as
+    a coloured square, labelled with its size in pixels. The dashed frame is the
+    image's border: a window reaching past it covers zero padding.
+    """
+    image = as_numeric_array(image, "image", ndim=2)
+    height, width = image.shape
+    row = height // 2 if row is None else as_int(row, "row", 0)
+    col = width // 2 if col is None else as_int(col, "col", 0)
+    fields = _grid_fields(receptive_field(model, input_shape or (1, height, width)))
+    ax = show_image(image, ax, title=f"What one unit of each layer sees, near pixel ({row}, {col})")
+    low, high = -0.5, max(height, width) - 0.5
+    for f, colour in zip(fields, WINDOW_COLOURS * 3, strict=False):
+        unit = f.unit_near(row, col)
+        top, left = f.window(*unit)
+        label = f"layer {f.index} {f.layer}: unit {unit} sees {f.size}×{f.size} px"
+        ax.add_patch(
+            Rectangle(
+                (left - 0.5, top - 0.5),
+                f.size,
+                f.size,
+                fill=False,
+                lw=2.2,
+                edgecolor=colour,
+                label=label,
+            )
+        )
+        low, high = (
+            min(low, top - 1.5, left - 1.5),
+            max(high, top + f.size + 0.5, left + f.size + 0.5),
+        )
+    ax.add_patch(
+        Rectangle(
+            (-0.5, -0.5),
+            width,
+            height,
+            fill=False,
+            ls="--",
+            lw=1,
+            edgecolor="0.5",
+            label=f"the image's border ({height}×{width}); outside it: zero padding",
+        )
+    )
+    ax.set_xlim(low, high)
+    ax.set_ylim(high, low)  # rows grow downwards, as in the image
+    ax.legend(loc="upper left", bbox_to_anchor=(1.25, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def show_top_patches(results: list[TopPatches], images, labels=None):
+    """One row per channel: its best image with the window outlined, then the k patches.
+
+    results: from top_patches; images: the (N, H, W) images given to it; labels:
+    (N,) classes to title the patches with (else the image index). Pixels of a
+    window outside the image are drawn in blue. Returns the Figure.
+    """
+    images = as_numeric_array(images, "images", ndim=3)
+    if not results:
+        raise ValueError("results must hold at least one TopPatches (from top_patches)")
+    k = max(len(r.values) for r in results)
+    vmax = 255 if images.dtype == np.uint8 else float(images.max()) or 1.0
+    cmap = plt.get_cmap("gray").with_extremes(bad=OUTSIDE_COLOUR)
+    fig, axes = plt.subplots(
+        len(results),
+        k + 1,
+        figsize=(1.15 * (k + 1) + 0.6, 1.3 * len(results) + 0.8),
+        squeeze=False,
+        layout="constrained",
+    )
+    for r, row_axes in zip(results, axes, strict=True):
+        best = r.images[0]
+        row_axes[0].imshow(images[best], cmap="gray", vmin=0, vmax=vmax)
+        top, left = r.windows[0]
+        row_axes[0].add_patch(
+            Rectangle(
+                (left - 0.5, top - 0.5),
+                r.size,
+                r.size,
+                fill=False,
+                lw=1.5,
+                edgecolor=WINDOW_COLOURS[0],
+            )
+        )
+        row_axes[0].set_ylabel(f"layer {r.layer}\nchannel {r.channel}", fontsize=9)
+        row_axes[0].set_title("best digit", fontsize=8, pad=2)
+        for n, ax in enumerate(row_axes[1:]):
+            if n >= len(r.values):
+                ax.axis("off")
+                continue
+            shown = np.ma.masked_array(r.patches[n], mask=~r.inside[n])
+            ax.imshow(shown, cmap=cmap, vmin=0, vmax=vmax)
+            name = f"class {labels[r.images[n]]}" if labels is not None else f"#{r.images[n]}"
+            ax.set_title(name, fontsize=8, pad=2)
+        for ax in row_axes:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    size = results[0].size
+    fig.suptitle(
+        f"The {k} digits that excite each channel most, cut out at the unit's {size}×{size}-pixel "
+        f"window (blue: outside the image)",
+        fontsize=10,
+    )
+    return fig
