@@ -43,6 +43,8 @@ from .checks import (
     check_most_confused,
     check_output_size,
     check_place_digit,
+    check_receptive_field,
+    check_receptive_step,
     check_relu_backward,
     check_shift_down,
     check_unshuffle,
@@ -256,6 +258,8 @@ __all__ = [
     "accuracy",
     "train_step",
     # 07: inside the network
+    "check_receptive_field",
+    "check_receptive_step",
     "ReceptiveField",
     "TopPatches",
     "cut_window",
