@@ -2,24 +2,19 @@
 
     canvases, positions = place_on_canvas(X, size=48, rows=(0, 6), cols=(0, 6), seed=0)
     compare_on_permuted({"MLP": train_mlp, "CNN": train_cnn}, X_tr, y_tr, X_te, y_te, perm)
-    shift_predictions_widget({"MLP": mlp_model, "CNN": cnn_model}, X_test[0], y_test[0])
 
 "The goldfish can be anywhere": a photo's subject is not always in the middle.
+The widget that moves one image under several models is widgets/shift_predictions.py.
 """
-
-import html
 
 import numpy as np
 
 from ._validate import as_int, as_numeric_array
-from .images import permute_pixels, shift
-from .losses import softmax
-from .render import colorize, png_bytes, upscale
+from .images import permute_pixels
 
 __all__ = [
     "compare_on_permuted",
     "place_on_canvas",
-    "shift_predictions_widget",
     "show_params_vs_accuracy",
 ]
 
@@ -120,82 +115,3 @@ def show_params_vs_accuracy(results: dict, ax=None):
     ax.grid(alpha=0.3)
     ax.legend(loc="best")
     return ax
-
-
-# --- the widget ---------------------------------------------------------------
-
-
-def _predictions_table(models: dict, image: np.ndarray, label: int) -> str:
-    """One row per model: its predicted class, its probability, and the true class's."""
-    rows = [
-        "<table style='border-collapse:collapse;font-size:13px;'>"
-        "<tr><th style='text-align:left;padding:2px 8px;'>model</th>"
-        "<th style='padding:2px 8px;'>predicts</th>"
-        "<th style='padding:2px 8px;'>its probability</th>"
-        f"<th style='padding:2px 8px;'>P(true class {label})</th></tr>"
-    ]
-    for name, model in models.items():
-        p = softmax(np.asarray(model.scores(image[None]), dtype=np.float64))[0]  # (10,)
-        guess = int(p.argmax())
-        mark = "✅" if guess == label else "❌"
-        rows.append(
-            f"<tr><td style='padding:2px 8px;'>{html.escape(name)}</td>"
-            f"<td style='text-align:center;'>{mark} {guess}</td>"
-            f"<td style='text-align:center;'>{p[guess]:.3f}</td>"
-            f"<td style='text-align:center;'>{p[label]:.3f}</td></tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
-
-
-def shift_predictions_widget(models: dict, image, label: int, *, max_shift: int = 8):
-    """Move one image with two sliders and watch every model's prediction; return the widget.
-
-    models: {name: model with .scores(images (N, H, W)) -> (N, 10)}; image: (H, W),
-    e.g. a digit (28, 28) or a canvas (48, 48); label: its true class.
-    Sliders move the picture by dy rows down and dx columns right (zero fill,
-    as :func:`convhelpers.shift`), from -max_shift to +max_shift.
-    Built once; a slider step re-draws the picture (PNG bytes) and the table.
-    For tests the VBox has ``.controls`` {"dy", "dx"}, ``.views`` {"picture", "caption",
-    "table"} and ``.shown`` (the moved image).
-    """
-    import ipywidgets as widgets
-
-    image = as_numeric_array(image, "image", ndim=2)
-    label = as_int(label, "label", 0)
-    max_shift = as_int(max_shift, "max_shift", 1)
-    if not isinstance(models, dict) or not models:
-        raise TypeError("models must be a non-empty dict {name: model}")
-    for name, model in models.items():
-        if not callable(getattr(model, "scores", None)):
-            raise TypeError(f"models[{name!r}] must have a .scores(images) method")
-    dy = widgets.IntSlider(0, min=-max_shift, max=max_shift, description="dy (down)")
-    dx = widgets.IntSlider(0, min=-max_shift, max=max_shift, description="dx (right)")
-    scale = max(1, 224 // max(image.shape))
-    picture = widgets.Image(
-        format="png", width=image.shape[1] * scale, height=image.shape[0] * scale
-    )
-    caption = widgets.HTML()
-    table = widgets.HTML()
-    vmax = 255 if image.dtype == np.uint8 else max(float(image.max()), 1e-6)
-
-    def update(change=None):
-        moved = shift(image, dy=dy.value, dx=dx.value)
-        box.shown = moved
-        picture.value = png_bytes(upscale(colorize(moved, 0, vmax, "gray"), scale))
-        caption.value = (
-            f"image {image.shape[0]}×{image.shape[1]} pixels, moved {dy.value} down and "
-            f"{dx.value} right (zero fill)"
-        )
-        table.value = _predictions_table(models, moved, label)
-
-    box = widgets.VBox(
-        [widgets.HBox([dy, dx]), caption, widgets.HBox([picture, table])],
-    )
-    box.children[2].layout.grid_gap = "16px"
-    box.controls = {"dy": dy, "dx": dx}
-    box.views = {"picture": picture, "caption": caption, "table": table}
-    dy.observe(update, names="value")
-    dx.observe(update, names="value")
-    update()
-    return box

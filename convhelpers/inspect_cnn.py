@@ -1,27 +1,22 @@
-"""Look inside a trained CNN: its kernels, its feature maps, its mistakes (notebook 05).
+"""Look inside a trained CNN: its kernels, its mistakes, its confusions (notebook 05).
 
     show_kernels(model)                         # first-layer kernels as little images
-    feature_maps_widget(model, X_test[:10])     # every layer's output, a slider over channels
     show_mistakes(X_test, y_test, predicted)    # the digits it got wrong
     show_confusion(y_test, predicted)           # which class is taken for which
 
 The model is a :class:`convhelpers.Sequential` (``.layers``, ``.activations``).
+The feature-maps widget is in widgets/feature_maps.py.
 """
-
-import html
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
 from ._validate import as_int, as_numeric_array
-from .losses import softmax
 from .plotting import show_gallery
-from .render import colorize, outline, png_bytes, upscale
 
 __all__ = [
     "confusion_matrix",
-    "feature_maps_widget",
     "first_conv_weights",
     "most_confused_pairs",
     "show_confusion",
@@ -30,7 +25,6 @@ __all__ = [
 ]
 
 SIGNED_CMAP = "RdBu_r"  # blue < 0, white = 0, red > 0 (colour-blind safe)
-HIGHLIGHT = (230, 97, 0)  # orange outline of the selected channel
 
 
 def first_conv_weights(model) -> np.ndarray:
@@ -79,171 +73,6 @@ def show_kernels(model_or_weights, *, channel: int = 0, ncols: int = 8, values: 
     shown = fig.axes[0].images[0]
     fig.colorbar(shown, ax=fig.axes, fraction=0.025, pad=0.02, label="weight (0 = white)")
     return fig
-
-
-# --- the feature-maps widget -------------------------------------------------
-
-
-def _channel_strip(maps: np.ndarray, selected: int, limit: float, ncols: int = 8) -> np.ndarray:
-    """All channels (C, h, w) side by side as RGB thumbnails, the selected one outlined."""
-    c, h, w = maps.shape
-    scale = max(1, 56 // h)  # thumbnails about 56 pixels wide
-    gap, size = 4, (h * scale, w * scale)
-    ncols = min(ncols, c)
-    nrows = -(-c // ncols)
-    strip = np.full(
-        (nrows * (size[0] + gap) + gap, ncols * (size[1] + gap) + gap, 3), 255, np.uint8
-    )
-    for k in range(c):
-        top = gap + (k // ncols) * (size[0] + gap)
-        left = gap + (k % ncols) * (size[1] + gap)
-        strip[top : top + size[0], left : left + size[1]] = upscale(
-            colorize(maps[k], -limit, limit, SIGNED_CMAP), scale
-        )
-        if k == selected:
-            outline(strip, top - 2, left - 2, size[0] + 4, size[1] + 4, HIGHLIGHT, thickness=2)
-    return strip
-
-
-def _colour_key(limit: float) -> str:
-    """A small HTML legend for the signed colour map: -limit ... 0 ... +limit."""
-    bar = colorize(np.linspace(-1, 1, 64)[None], -1, 1, SIGNED_CMAP)[0]  # (64, 3)
-    stops = ",".join(f"rgb({r},{g},{b})" for r, g, b in bar[::8].tolist() + [bar[-1].tolist()])
-    return (
-        f'<div style="display:flex;align-items:center;gap:6px;font-size:12px;">'
-        f"<span>{-limit:.2f}</span>"
-        f'<span style="width:160px;height:12px;background:linear-gradient(to right,{stops});'
-        f'border:1px solid #999;"></span><span>+{limit:.2f}</span>'
-        f"<span>(white = 0)</span></div>"
-    )
-
-
-def _probabilities_html(scores: np.ndarray, label) -> str:
-    """The model's class probabilities for one digit as an HTML bar chart."""
-    p = softmax(scores[None])[0]  # (10,)
-    guess = int(p.argmax())
-    verdict = "" if label is None else (" ✅" if guess == int(label) else f" ❌ (true: {label})")
-    rows = [f"<b>prediction: {guess}</b> (probability {p[guess]:.3f}){verdict}"]
-    for k, pk in enumerate(p):
-        colour = "#0072B2" if k == guess else "#999"
-        rows.append(
-            f'<div style="font:12px monospace;">{k} <span style="display:inline-block;'
-            f'width:{int(120 * pk)}px;height:10px;background:{colour};"></span> {pk:.3f}</div>'
-        )
-    return "".join(rows)
-
-
-def feature_maps_widget(model, images, labels=None):
-    """Explore the feature maps of one digit through every layer; return the widget (a VBox).
-
-    images: one digit (H, W) or several (N, H, W); labels: (N,) or None.
-    Controls: a digit slider (when N > 1), a layer menu (every layer whose
-    output is a stack of maps (C, h, w)) and a channel slider. Shown: the
-    input, the chosen channel enlarged, all channels of the layer with the
-    chosen one outlined, and the network's class probabilities. Colours share
-    one scale per layer, centred on 0 (white), so channels can be compared.
-
-    Everything is built once; a slider step re-colours the pictures
-    (``ipywidgets.Image`` fed by :func:`convhelpers.png_bytes`). For tests the
-    VBox has ``.controls`` (dict: "digit", "layer", "channel"), ``.views``
-    (dict: "input", "map", "channels", "info", "probabilities") and
-    ``.shown_maps`` (the array (h, w) on display) attributes.
-    """
-    import ipywidgets as widgets
-
-    images = as_numeric_array(images, "images")
-    if images.ndim == 2:
-        images = images[None]
-    if images.ndim != 3:
-        raise ValueError(f"images must be (H, W) or (N, H, W), got shape {images.shape}")
-    if labels is not None:
-        labels = np.asarray(labels)
-        if labels.shape != (len(images),):
-            raise ValueError(f"labels must have shape ({len(images)},), got {labels.shape}")
-    first = model.activations(images[:1])
-    stacks = [i for i, a in enumerate(first) if a.ndim == 4]  # layers with (C, h, w) outputs
-    if not stacks:
-        raise ValueError("model has no layer whose output is a stack of feature maps")
-
-    digit = widgets.IntSlider(0, min=0, max=len(images) - 1, description="digit")
-    digit.layout.display = None if len(images) > 1 else "none"
-    options = [(f"{i}: {model.layers[i]!r} → {first[i].shape[1:]}", i) for i in stacks]
-    layer = widgets.Dropdown(options=options, value=stacks[0], description="layer")
-    layer.layout.width = "420px"
-    channel = widgets.IntSlider(0, min=0, max=first[stacks[0]].shape[1] - 1, description="channel")
-    input_image = widgets.Image(format="png", width=196, height=196)
-    big_map = widgets.Image(format="png", width=196, height=196)
-    strip = widgets.Image(format="png")
-    info, key, probabilities = widgets.HTML(), widgets.HTML(), widgets.HTML()
-    state = {"index": None, "outputs": None, "busy": False}
-
-    def caption(text: str, picture) -> widgets.VBox:
-        return widgets.VBox([widgets.HTML(f"<b>{html.escape(text)}</b>"), picture])
-
-    def update(change=None):
-        if state["busy"]:  # changing channel.max below may fire this observer again
-            return
-        state["busy"] = True
-        try:
-            draw()
-        finally:
-            state["busy"] = False
-
-    def draw():
-        if state["index"] != digit.value:  # a new digit: one forward pass
-            state["index"] = digit.value
-            state["outputs"] = model.activations(images[digit.value : digit.value + 1])
-            img = images[digit.value]
-            vmax = 255 if img.dtype == np.uint8 else max(float(img.max()), 1e-6)
-            h = img.shape[0]
-            input_image.value = png_bytes(upscale(colorize(img, 0, vmax, "gray"), 196 // h))
-            label = None if labels is None else labels[digit.value]
-            probabilities.value = _probabilities_html(state["outputs"][-1][0], label)
-        maps = state["outputs"][layer.value][0]  # (C, h, w)
-        channel.max = maps.shape[0] - 1  # also clamps channel.value
-        limit = float(np.abs(maps).max()) or 1.0
-        chosen = maps[channel.value]
-        box.shown_maps = chosen
-        big_map.value = png_bytes(
-            upscale(colorize(chosen, -limit, limit, SIGNED_CMAP), max(1, 196 // chosen.shape[0]))
-        )
-        thumbnails = _channel_strip(maps, channel.value, limit)  # (h, w, 3)
-        strip.value = png_bytes(thumbnails)
-        strip.height, strip.width = (str(n) for n in thumbnails.shape[:2])  # never stretched
-        info.value = (
-            f"layer {layer.value}: <code>{html.escape(repr(model.layers[layer.value]))}</code>, "
-            f"output {maps.shape[0]} channels of {maps.shape[1]}×{maps.shape[2]}; "
-            f"channel {channel.value}: values from {chosen.min():.2f} to {chosen.max():.2f}"
-        )
-        key.value = _colour_key(limit)
-
-    controls = widgets.HBox([digit, layer, channel])
-    pictures = widgets.HBox(
-        [caption("input digit", input_image), caption("chosen channel", big_map), probabilities]
-    )
-    pictures.layout.align_items = "flex-start"
-    pictures.layout.grid_gap = "16px"
-    box = widgets.VBox(
-        [
-            controls,
-            info,
-            key,
-            pictures,
-            caption("all channels of this layer (chosen: orange)", strip),
-        ]
-    )
-    box.controls = {"digit": digit, "layer": layer, "channel": channel}
-    box.views = {
-        "input": input_image,
-        "map": big_map,
-        "channels": strip,
-        "info": info,
-        "probabilities": probabilities,
-    }
-    for control in box.controls.values():
-        control.observe(update, names="value")
-    update()
-    return box
 
 
 # --- mistakes and confusion --------------------------------------------------

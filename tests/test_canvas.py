@@ -5,15 +5,13 @@ import pytest
 
 from convhelpers import (
     cnn_global_pool,
-    colorize,
     compare_on_permuted,
     place_on_canvas,
-    png_bytes,
     shift,
     shift_predictions_widget,
     show_params_vs_accuracy,
     small_cnn,
-    upscale,
+    softmax,
 )
 
 
@@ -118,24 +116,30 @@ def test_shift_predictions_widget_moves_the_image_and_asks_every_model():
     models = {"CNN a": small_cnn(seed=0), "CNN b": small_cnn(seed=1)}
     image = _images(1)[0]
     box = shift_predictions_widget(models, image, 3, max_shift=6)
-    box.controls["dx"].value = 4
-    box.controls["dy"].value = -2
+    assert box._esm.count('widgetRoot(el, "shift-predictions")') == 1
+    # every model's probabilities for all 13 x 13 shifts, computed once: float32
+    assert len(box.probabilities) == 13 * 13 * 2 * 10 * 4
+    box.dx = 4
+    box.dy = -2
     moved = shift(image, dy=-2, dx=4)
     np.testing.assert_array_equal(box.shown, moved)
-    assert box.views["picture"].value == png_bytes(upscale(colorize(moved, 0, 255), 8))
-    assert "moved -2 down and 4 right" in box.views["caption"].value
-    table = box.views["table"].value
+    assert box.shown.dtype == np.uint8
     for name, model in models.items():
-        guess = int(model.predict(moved[None])[0])
-        assert f"{name}</td><td style='text-align:center;'>" in table
-        mark = "✅" if guess == 3 else "❌"
-        assert f"{mark} {guess}</td>" in table.split(name)[1].split("</tr>")[0]
-    assert box.controls["dx"].max == 6
-    assert (box.views["picture"].width, box.views["picture"].height) == ("224", "224")
+        p = box.shown_probabilities[name]
+        np.testing.assert_allclose(p, softmax(model.scores(moved[None]))[0], rtol=1e-5, atol=1e-7)
+        assert int(np.argmax(p)) == int(model.predict(moved[None])[0])
+    assert box.names == ["CNN a", "CNN b"] and box.label == 3
+    assert box.scale == 8  # 28 px x 8 = 224 on screen
+    np.testing.assert_array_equal(np.frombuffer(box.image, np.uint8).reshape(28, 28), image)
+    with pytest.raises(ValueError, match=r"dx must be in -6\.\.6, got 7"):
+        box.dx = 7
     canvas_box = shift_predictions_widget(
-        {"gp": cnn_global_pool()}, np.zeros((48, 48), np.uint8), 0
+        {"gp": cnn_global_pool()}, np.zeros((48, 48), np.uint8), 0, max_shift=2
     )
-    assert canvas_box.views["picture"].width == "192"  # 48 px x 4, not stretched
+    assert canvas_box.scale == 4  # 48 px x 4, not stretched
+    canvas_box.dy = 2
+    assert canvas_box.shown.shape == (48, 48)
+    assert set(canvas_box.shown_probabilities) == {"gp"}
 
 
 def test_shift_predictions_widget_rejects_bad_models():

@@ -1,6 +1,4 @@
-"""Widgets of notebooks 01-03, driven from Python: move a slider, check what is displayed."""
-
-import re
+"""Widgets of notebooks 01-03, driven from Python: set their state, check what they show."""
 
 import numpy as np
 import pytest
@@ -9,21 +7,17 @@ from convhelpers import (
     LinearModel,
     adjust,
     brightness_contrast,
-    colorize,
     cosine_similarity,
     digit_window,
-    html_grid,
     load_digits,
     load_photo,
-    outline,
     permute_pixels,
     photo_window,
-    png_bytes,
     shift,
     shift_explorer,
     shuffle_explorer,
-    upscale,
 )
+from convhelpers.widgets.base import lut_bytes
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +26,9 @@ def digits():
     return X[:20], y[:20]
 
 
-def _png(grid, scale):
-    return png_bytes(upscale(colorize(grid, 0, 255), scale))
-
-
-def _numbers(text):
-    """Signed decimals shown in an HTML string, in order."""
-    return [float(v) for v in re.findall(r"[+-]\d+\.\d+", text)]
+def _root_name(widget) -> str:
+    """The data-ch-widget name the widget's ES module gives its root element."""
+    return widget._esm.split('widgetRoot(el, "')[1].split('"')[0]
 
 
 # --- adjust --------------------------------------------------------------------
@@ -65,49 +55,53 @@ def test_adjust_refuses_other_dtypes():
 # --- 01 -----------------------------------------------------------------------
 
 
-def test_digit_window_follows_the_sliders(digits):
+def test_digit_window_follows_its_state(digits):
     X, y = digits
     w = digit_window(X, y, window=5)
-    w.digit.value = 3
-    w.row.value, w.col.value = 10, 7
-    patch = X[3, 10:15, 7:12]
-    assert w.grid.value == html_grid(patch, vmin=0, vmax=255, caption="image[10:15, 7:12]")
-    assert f"label {y[3]}" in w.info.value and f"largest value is {patch.max()}" in w.info.value
-    before = w.picture.value
-    w.col.value = 8
-    assert w.picture.value != before
-    assert w.grid.value == html_grid(
-        X[3, 10:15, 8:13], vmin=0, vmax=255, caption="image[10:15, 8:13]"
-    )
-    assert w.row.max == 28 - 5 and w.digit.max == 19
+    assert _root_name(w) == "digit-window"
+    assert (w.row, w.col) == (11, 11)  # starts in the middle
+    w.digit = 3
+    w.row, w.col = 10, 7
+    np.testing.assert_array_equal(w.window, X[3, 10:15, 7:12])
+    w.col = 8
+    np.testing.assert_array_equal(w.window, X[3, 10:15, 8:13])
+    assert w.labels == [int(v) for v in y] and w.shape == [20, 28, 28] and w.total == 20
+    # the page gets the digits and the gray colour table once
+    np.testing.assert_array_equal(np.frombuffer(w.images, np.uint8).reshape(20, 28, 28), X)
+    assert w.lut == lut_bytes("gray") and len(w.lut) == 768
+    with pytest.raises(ValueError, match=r"row must be in 0\.\.23, got 24"):
+        w.row = 24
+    with pytest.raises(ValueError, match=r"digit must be in 0\.\.19"):
+        w.digit = 20
 
 
-def test_digit_window_picture_is_the_digit_with_an_orange_square(digits):
-    X, _ = digits
-    w = digit_window(X, window=4, scale=2)
-    w.digit.value, w.row.value, w.col.value = 1, 3, 5
-    big = upscale(colorize(X[1], 0, 255), 2)  # (56, 56, 3)
-    expected = outline(big, 6, 10, 8, 8, (230, 97, 0), thickness=2)
-    assert w.picture.value == png_bytes(expected)
-    assert w.picture.value != _png(X[1], 2)
+def test_digit_window_sends_the_first_max_images(digits):
+    X, y = digits
+    w = digit_window(X, y, max_images=5)
+    assert w.shape == [5, 28, 28] and len(w.images) == 5 * 784 and w.total == 20
+    assert w.labels == [int(v) for v in y[:5]]
+    assert digit_window(X).labels == []
 
 
-def test_digit_window_bad_window(digits):
+def test_digit_window_bad_input(digits):
     with pytest.raises(ValueError, match="window must be at most 28"):
         digit_window(digits[0], window=29)
     with pytest.raises(ValueError, match="labels must have one entry per image"):
         digit_window(digits[0], digits[1][:3])
+    with pytest.raises(TypeError, match="images must be uint8"):
+        digit_window(digits[0].astype(float))
 
 
 def test_photo_window_shows_the_three_channels():
     photo = load_photo()
     w = photo_window(photo, window=4)
-    w.row.value, w.col.value = 200, 300
-    patch = photo[200:204, 300:304]
-    for k, name in enumerate(("red", "green", "blue")):
-        caption = f"{name}: [..., {k}]"
-        assert w.grids[k].value == html_grid(patch[..., k], vmin=0, vmax=255, caption=caption)
-    assert w.zoom.value == png_bytes(upscale(np.ascontiguousarray(patch), 24))
+    assert _root_name(w) == "photo-window"
+    assert (w.row, w.col) == (130, photo.shape[1] // 2)  # on the cap's brim
+    w.row, w.col = 200, 300
+    np.testing.assert_array_equal(w.window, photo[200:204, 300:304])
+    np.testing.assert_array_equal(np.frombuffer(w.photo, np.uint8).reshape(photo.shape), photo)
+    with pytest.raises(ValueError, match=r"col must be in 0\.\.508"):
+        w.col = 509
     with pytest.raises(ValueError, match="photo must be uint8"):
         photo_window(photo[..., :2])
 
@@ -115,18 +109,30 @@ def test_photo_window_shows_the_three_channels():
 def test_brightness_contrast_shows_wrapped_and_clipped(digits):
     image = digits[0][0]
     w = brightness_contrast(image, scale=3)
-    assert w.wrapped.value == w.clipped.value == w.original.value  # nothing to clip yet
-    w.brightness.value = 80
-    assert w.wrapped.value == _png(adjust(image, brightness=80, clip=False), 3)
-    assert w.clipped.value == _png(adjust(image, brightness=80), 3)
-    outside = int(np.count_nonzero(image.astype(int) + 80 > 255))
-    assert f"{outside} of 784 pixels" in w.info.value
-    r, c = np.unravel_index(np.argmax(image), image.shape)
-    assert f"without clipping <b>{(int(image[r, c]) + 80) % 256}</b>" in w.info.value
-    w.invert.value = True
-    w.contrast.value = 0.5
-    expected = adjust(image, brightness=80, contrast=0.5, invert=True)
-    assert w.clipped.value == _png(expected, 3)
+    assert _root_name(w) == "brightness-contrast"
+    np.testing.assert_array_equal(w.wrapped, image)  # nothing to clip yet
+    np.testing.assert_array_equal(w.clipped, image)
+    w.brightness = 80
+    np.testing.assert_array_equal(w.wrapped, adjust(image, brightness=80, clip=False))
+    np.testing.assert_array_equal(w.clipped, adjust(image, brightness=80))
+    r, c = np.unravel_index(np.argmax(image), image.shape)  # the brightest pixel wraps
+    assert w.wrapped[r, c] == (int(image[r, c]) + 80) % 256 and w.clipped[r, c] == 255
+    w.invert = True
+    w.contrast = 0.5
+    np.testing.assert_array_equal(
+        w.clipped, adjust(image, brightness=80, contrast=0.5, invert=True)
+    )
+    with pytest.raises(ValueError, match=r"brightness must be in -255\.\.255"):
+        w.brightness = 300
+    with pytest.raises(ValueError, match="contrast must be in"):
+        w.contrast = 3.5
+
+
+def test_brightness_contrast_page_rounds_halves_to_even_like_numpy():
+    """The page computes rint(contrast * pixel + brightness); its rint must be numpy's."""
+    w = brightness_contrast(np.array([[1, 3, 5, 7]], dtype=np.uint8))
+    w.contrast = 0.5  # 0.5, 1.5, 2.5, 3.5 -> numpy rounds to 0, 2, 2, 4
+    np.testing.assert_array_equal(w.clipped, [[0, 2, 2, 4]])
 
 
 # --- 02 -----------------------------------------------------------------------
@@ -136,15 +142,18 @@ def test_shuffle_explorer_shuffles_and_restores(digits):
     X, y = digits
     perm = np.random.default_rng(0).permutation(784)
     w = shuffle_explorer(X, y, perm, scale=2)
-    w.digit.value = 5
-    assert w.picture.value == _png(permute_pixels(X[5], perm), 2)
-    assert w.original.value == _png(X[5], 2)
-    assert f"{int(X[5].sum()):,}" in w.info.value
-    assert "Same histogram of values: yes" in w.info.value
-    assert "pixel for pixel: <b>no</b>" in w.info.value
-    w.mode.value = "unshuffled"
-    assert w.picture.value == w.original.value
-    assert "pixel for pixel: <b>yes</b>" in w.info.value
+    assert _root_name(w) == "shuffle-explorer"
+    w.digit = 5
+    np.testing.assert_array_equal(w.shown, permute_pixels(X[5], perm))
+    np.testing.assert_array_equal(w.original, X[5])
+    assert w.shown.sum() == X[5].sum()
+    np.testing.assert_array_equal(np.sort(w.shown, axis=None), np.sort(X[5], axis=None))
+    assert not np.array_equal(w.shown, X[5])
+    w.mode = "unshuffled"
+    np.testing.assert_array_equal(w.shown, X[5])
+    assert w.perm == perm.tolist()
+    with pytest.raises(ValueError, match="mode must be one of"):
+        w.mode = "sorted"
     with pytest.raises(ValueError, match="perm must be a permutation"):
         shuffle_explorer(X, y, np.arange(10))
 
@@ -157,18 +166,24 @@ def test_shift_explorer_shows_the_models_scores(digits):
     rng = np.random.default_rng(0)
     model = LinearModel(rng.normal(size=(784, 10)), rng.normal(size=10))
     w = shift_explorer(model, X, y, max_shift=6, scale=2)
-    for digit, dx, dy in [(0, 0, 0), (2, 3, -2), (2, -6, 6)]:
-        w.digit.value, w.dx.value, w.dy.value = digit, dx, dy
+    assert _root_name(w) == "shift-explorer"
+    # every digit and shift was computed at once: (digits, 13, 13, classes) float32
+    assert len(w.scores) == 20 * 13 * 13 * 10 * 4 and len(w.similarities) == 20 * 13 * 13 * 4
+    for digit, dx, dy in [(0, 0, 0), (2, 3, -2), (2, -6, 6), (19, 6, -6)]:
+        w.digit, w.dx, w.dy = digit, dx, dy
         moved = shift(X[digit], dy=dy, dx=dx)
+        np.testing.assert_array_equal(w.shown, moved)
         scores = model.scores(moved)
-        np.testing.assert_allclose(_numbers(w.bars.value), scores, atol=0.006)
-        predicted = int(np.argmax(scores))
-        assert f"predicted <b>{predicted}</b> (true {y[digit]})" in w.info.value
-        assert f"<b>{cosine_similarity(moved, X[digit]):.3f}</b>" in w.info.value
-        rows = w.bars.value.split("<tr")
-        assert [r for r in rows if "◀ predicted" in r] == [
-            r for r in rows if f">class {predicted}</td>" in r
-        ]
-        assert f">class {y[digit]}</td>" in next(r for r in rows if "(true class)" in r)
-        assert w.picture.value == _png(moved, 2)
-    assert w.dx.min == -6 and w.dy.max == 6
+        np.testing.assert_allclose(w.shown_scores, scores, rtol=1e-5, atol=1e-3)
+        assert w.predicted == int(np.argmax(scores))
+        assert w.similarity == pytest.approx(cosine_similarity(moved, X[digit]), abs=1e-6)
+    assert w.labels[19] == y[19]
+    with pytest.raises(ValueError, match=r"dx must be in -6\.\.6, got 7"):
+        w.dx = 7
+
+
+def test_shift_explorer_refuses_too_much_data(digits):
+    X, y = digits
+    model = LinearModel(np.zeros((784, 10)), np.zeros(10))
+    with pytest.raises(ValueError, match="MB to the page"):
+        shift_explorer(model, np.repeat(X, 10, axis=0), max_shift=20, max_images=200)

@@ -10,20 +10,16 @@ from convhelpers import (
     MaxPool2D,
     ReLU,
     Sequential,
-    colorize,
     confusion_matrix,
     feature_maps_widget,
     first_conv_weights,
     mlp,
     most_confused_pairs,
-    png_bytes,
     show_confusion,
     show_kernels,
     show_mistakes,
     softmax,
-    upscale,
 )
-from convhelpers.inspect_cnn import SIGNED_CMAP
 
 
 @pytest.fixture(scope="module")
@@ -87,53 +83,59 @@ def _expected_map(model, image, layer, channel):
 def test_feature_maps_widget_follows_every_control(model, digits):
     images, labels = digits
     box = feature_maps_widget(model, images, labels)
-    digit, layer, channel = (box.controls[k] for k in ("digit", "layer", "channel"))
-    assert [v for _, v in layer.options] == [0, 1, 2, 3, 4, 5]  # the layers with (C, h, w) maps
-    assert channel.max == 5
+    assert box._esm.count('widgetRoot(el, "feature-maps")') == 1
+    assert [e["index"] for e in box.layers] == [0, 1, 2, 3, 4, 5]  # layers with (C, h, w) maps
+    assert [e["channels"] for e in box.layers] == [6, 6, 6, 12, 12, 12]
+    assert box.layer == 0 and box.channel == 0
 
-    digit.value, layer.value, channel.value = 2, 3, 10
+    box.digit, box.layer, box.channel = 2, 3, 10
     expected = _expected_map(model, images[2], 3, 10)
     np.testing.assert_allclose(box.shown_maps, expected)
-    limit = np.abs(model.activations(images[2][None])[3][0]).max()
-    rendered = upscale(colorize(expected, -limit, limit, SIGNED_CMAP), 196 // 14)
-    assert box.views["map"].value == png_bytes(rendered)
-    assert "channel 10" in box.views["info"].value
-    assert "12 channels of 14×14" in box.views["info"].value
-    strip = box.views["channels"]  # 12 thumbnails of 56 px, 8 per row, 4 px gaps, drawn 1:1
-    assert (strip.width, strip.height) == ("484", "124")
-    assert bytes(strip.value)[16:24] == (484).to_bytes(4, "big") + (124).to_bytes(4, "big")
+    np.testing.assert_allclose(box.layer_maps(), model.activations(images[2][None])[3][0])
+    # one colour scale per layer and digit: the largest |value| of that layer's maps
+    limits = np.frombuffer(box.limits, "<f4").reshape(6, 4)
+    assert limits[3, 2] == pytest.approx(np.abs(model.activations(images[2][None])[3][0]).max())
+    # every layer's maps for every digit were sent once, as float32
+    sizes = [6 * 28 * 28, 6 * 14 * 14, 6 * 14 * 14, 12 * 14 * 14, 12 * 7 * 7, 12 * 7 * 7]
+    assert len(box.maps) == 4 * 4 * sum(sizes)
 
-    layer.value = 0  # 6 channels: the slider's range shrinks and the value is clamped
-    assert channel.max == 5 and channel.value == 5
+    box.layer = 0  # 6 channels: the channel moves to the last one
+    assert box.channel == 5
     np.testing.assert_allclose(box.shown_maps, _expected_map(model, images[2], 0, 5))
+    with pytest.raises(ValueError, match=r"channel must be in 0\.\.5, got 6"):
+        box.channel = 6
 
-    layer.value = 5  # after the second pooling and ReLU: 7x7, never negative
+    box.layer = 5  # after the second pooling and ReLU: 7x7, never negative
     assert box.shown_maps.shape == (7, 7) and box.shown_maps.min() >= 0
+    with pytest.raises(ValueError, match=r"layer must be one of \[0, 1, 2, 3, 4, 5\]"):
+        box.layer = 6
 
     predicted = int(model.predict(images[2:3])[0])
     p = softmax(model.scores(images[2:3]))[0]
-    assert f"prediction: {predicted}</b> (probability {p[predicted]:.3f})" in (
-        box.views["probabilities"].value
-    )
-    assert ("✅" in box.views["probabilities"].value) == (predicted == labels[2])
+    assert box.prediction == predicted
+    np.testing.assert_allclose(box.shown_probabilities, p, rtol=1e-5, atol=1e-7)
+    assert box.labels == [3, 1, 4, 1]
 
 
-def test_feature_maps_widget_one_image_hides_the_digit_slider(model, digits):
+def test_feature_maps_widget_one_image_has_no_digit_to_choose(model, digits):
     images, _ = digits
     box = feature_maps_widget(model, images[0])
-    assert box.controls["digit"].layout.display == "none"
-    assert bytes(box.views["input"].value).startswith(b"\x89PNG")
-    assert "true" not in box.views["probabilities"].value
+    assert box.shape == [1, 28, 28] and box.labels == []
+    np.testing.assert_array_equal(np.frombuffer(box.images, np.uint8).reshape(28, 28), images[0])
+    with pytest.raises(ValueError, match=r"digit must be in 0\.\.0"):
+        box.digit = 1
 
 
 def test_feature_maps_widget_rejects_bad_input(model, digits):
     images, _ = digits
-    with pytest.raises(ValueError, match="labels must have shape"):
+    with pytest.raises(ValueError, match="labels must have one integer entry per image"):
         feature_maps_widget(model, images, [1, 2])
     with pytest.raises(ValueError, match="images must be"):
         feature_maps_widget(model, images[None])
     with pytest.raises(ValueError, match="stack of feature maps"):
         feature_maps_widget(mlp(seed=0), images)
+    with pytest.raises(ValueError, match="MB to the page"):
+        feature_maps_widget(model, np.repeat(images, 100, axis=0))
 
 
 def test_confusion_matrix_counts_true_rows_and_predicted_columns():

@@ -1,0 +1,77 @@
+"""Input checks shared by the widgets of notebooks 01-03 (windows, shuffle, shift), 05 and 06.
+
+Each widget sends its data to the page once; these helpers check that data and the
+positions Python sets, with errors that name the argument:
+
+    images, labels, total = as_digits(images, labels, max_images=100)  # (n, H, W) uint8
+    self.row = 30   # -> ValueError: row must be in 0..21, got 30   (via in_range)
+    every_shift(digit, 8)  # (17, 17, 28, 28): the digit moved by each (dy, dx) in -8..8
+"""
+
+import numpy as np
+
+from .._validate import as_int, as_numeric_array
+from ..conv import sliding_windows
+
+__all__ = ["MAX_BYTES", "as_digits", "as_labels", "check_size", "every_shift", "in_range"]
+
+MAX_BYTES = 8_000_000  # data one widget sends to the page (and stores in a static page)
+
+
+def as_labels(labels, n: int) -> list[int]:
+    """labels (n,) integers -> a list of n ints; None -> [] (no labels to show)."""
+    if labels is None:
+        return []
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"labels must have one integer entry per image, shape ({n},); "
+            f"got {labels.dtype} {labels.shape}"
+        )
+    return [int(v) for v in labels]
+
+
+def as_digits(images, labels=None, *, max_images: int = 100) -> tuple[np.ndarray, list, int]:
+    """uint8 images (N, H, W) and labels (N,) or None -> the first max_images of both.
+
+    The widget's slider then covers images 0..n-1, n = min(N, max_images). Returns
+    (images (n, H, W) uint8, labels as a list ([] for None), N).
+    """
+    images = as_numeric_array(images, "images", ndim=3)
+    if images.dtype != np.uint8:
+        raise TypeError(f"images must be uint8 (0-255), got {images.dtype}")
+    if labels is not None and np.shape(labels) != (len(images),):
+        raise ValueError(
+            f"labels must have one entry per image, shape ({len(images)},); got {np.shape(labels)}"
+        )
+    n = min(len(images), as_int(max_images, "max_images", 1))
+    labels = as_labels(None if labels is None else labels[:n], n)
+    return np.ascontiguousarray(images[:n]), labels, len(images)
+
+
+def in_range(value: int, name: str, lo: int, hi: int) -> int:
+    """value if lo <= value <= hi, else a ValueError naming the slider and its range."""
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be in {lo}..{hi}, got {value}")
+    return value
+
+
+def check_size(nbytes: int, name: str, hint: str) -> None:
+    """A ValueError when a widget would send more than MAX_BYTES to the page for name."""
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"{name} would send {nbytes / 1e6:.1f} MB to the page, more than "
+            f"{MAX_BYTES / 1e6:.0f} MB; {hint}"
+        )
+
+
+def every_shift(image: np.ndarray, max_shift: int) -> np.ndarray:
+    """image (H, W) moved by every dy, dx in -max_shift..max_shift, zero fill (as shift).
+
+    Returns a read-only view (2m+1, 2m+1, H, W), m = max_shift, whose [dy + m, dx + m]
+    equals ``shift(image, dy=dy, dx=dx)``.
+    """
+    h, w = image.shape
+    padded = np.pad(image, max_shift)  # (H + 2m, W + 2m): every moved copy is a window of it
+    windows = sliding_windows(padded, h, w)  # [i, j]: the image moved by (m - i, m - j)
+    return windows[::-1, ::-1]
