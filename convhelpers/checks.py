@@ -409,7 +409,7 @@ def check_shift_down(fn) -> bool:
 
 # --- 04: sliding-kernel convolution ------------------------------------------
 
-__all__ += ["check_conv2d", "check_output_size"]
+__all__ += ["check_conv2d", "check_output_size", "run_learner_conv"]
 
 # Asymmetric (a flip or a transpose changes it) and with a 0.5 (an int output loses it).
 _CONV_KERNEL = np.array([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.0, -2.0, 1.0]])
@@ -541,8 +541,12 @@ def _conv2d_mistake(out, image, kernel):
     return _value_mistake(out, image, kernel, expected)
 
 
-def _run_conv(fn, image, kernel, time_limit):
-    """Run fn on copies of image and kernel: (output or None, (problem, hint) or None, slow?)."""
+def run_learner_conv(fn, image, kernel, time_limit):
+    """Run a learner's conv fn(image (H, W), kernel (kh, kw)) on copies, as check_conv2d does.
+
+    Returns (output or None, (problem, hint) or None when it equals conv2d, slow?).
+    Used by check_conv2d and by the KernelExplorer's conv_fn; never raises.
+    """
     given = (image.copy(), kernel.copy())
     start = time.perf_counter()
     ok, out, problem = call_learner(fn, *given, time_limit=time_limit)
@@ -577,7 +581,7 @@ def check_conv2d(fn, *, time_limit: float = 2.0) -> bool:
     hints, passed = set(), 0
     for k, shape in enumerate(_CONV_SHAPES):
         image = rng.integers(0, 10, size=shape, dtype=np.uint8)  # (H, W)
-        out, mistake, slow = _run_conv(fn, image, _CONV_KERNEL, time_limit)
+        out, mistake, slow = run_learner_conv(fn, image, _CONV_KERNEL, time_limit)
         if mistake is None:
             passed += report(True, f"image {shape} → output {out.shape}: matches conv2d")
             continue

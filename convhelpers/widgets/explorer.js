@@ -1,0 +1,397 @@
+// explorer.js: notebook 04's KernelExplorer, drawn in the page. explorer.py holds the state
+// (synced traits) and sends the image, the kernel and the whole feature map once per input;
+// every step, Play and hover repaints here without a message to Python. base.py's esm() puts
+// draw.js in front of this file, so its helpers (h, canvas, paint, overlay, box, ...) are in scope.
+
+const KE_ORANGE = "#E66100"; // the patch; dashed: the one under the pointer
+const KE_PURPLE = "#5E3C99"; // the edge of the unpadded image
+const KE_NOT_YET = [170, 170, 170]; // feature-map cells not reached yet
+const KE_NO_VALUE = [40, 40, 40]; // cells the learner's function gave no value for
+const KE_MARGIN = 4; // screen px around each picture, so outlines at its edge stay whole
+const KE_PX = 256; // the pictures are about this many screen pixels wide
+const KE_SPEEDS = [["slow", 300], ["normal", 100], ["fast", 30]]; // ms per step
+const KE_NEEDS_PYTHON =
+  "⏳ No answer from Python yet: the image and kernel menus, a typed kernel, padding, " +
+  "stride and flip are computed by the Python kernel, and it is busy or not running (a static " +
+  "page has none). Stepping, Play and hovering work without it.";
+
+const KE_STYLE = `
+.ke-grid { display: inline-grid; gap: 1px; background: #888; border: 1px solid #888; }
+.ke-cell { width: 38px; height: 26px; display: flex; align-items: center; justify-content: center;
+  font: 12px var(--jp-code-font-family, monospace); }
+.ke-panel { display: inline-flex; flex-direction: column; gap: 2px; }
+.ke-sign { font-size: 22px; padding: 0 6px; align-self: center; }
+.ke-legend { font-size: 11px; margin-top: 4px; }
+.ke-legend canvas { border: 1px solid #888; }
+.ke-ends { width: 202px; display: flex; justify-content: space-between; }
+.ke-swatch { display: inline-block; width: 10px; height: 10px; border: 1px solid #888;
+  margin-right: 4px; vertical-align: middle; }
+.ke-sum { line-height: 1.6; margin: 4px 0; }
+.ke-terms { font-family: var(--jp-code-font-family, monospace); }
+.ke-message { color: var(--jp-warn-color0, #b35806); }
+.ch-widget select, .ch-widget textarea, .ch-widget button { font: inherit;
+  background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222);
+  border: 1px solid var(--jp-border-color1, #888); }
+.ch-widget textarea { font-family: var(--jp-code-font-family, monospace); width: 170px; }
+.ch-widget canvas.ke-pointer { cursor: crosshair; }
+`;
+
+// Text for numbers: '-0' never shows; cells keep integers whole (a few decimals otherwise).
+function keClean(text) {
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+function keCellFormat(values) {
+  let whole = true, largest = 0;
+  for (const v of values) {
+    if (Math.abs(v - Math.round(v)) > 1e-8 + 1e-5 * Math.abs(v)) whole = false;
+    largest = Math.max(largest, Math.abs(v));
+  }
+  const digits = whole ? 0 : largest < 10 ? 2 : largest < 100 ? 1 : 0;
+  return (v) => keClean(v.toFixed(digits));
+}
+function keSig(v, digits) {
+  return keClean(String(Number(v.toPrecision(digits))));
+}
+function keTerm(v) { // a factor in the written-out sum: negatives in brackets
+  const text = keSig(v, 4);
+  return v < 0 && text !== "0" ? `(${text})` : text;
+}
+function keRGB(lut, v, vmin, vmax) {
+  const k = Math.max(0, Math.min(255, Math.floor(((v - vmin) * 255) / (vmax - vmin || 1)))) * 3;
+  return [lut[k], lut[k + 1], lut[k + 2]];
+}
+
+// A grid of numbers on coloured cells; text black or white, whichever reads better.
+function keGrid(caption) {
+  const grid = h("div", { class: "ke-grid", role: "group", "aria-label": caption });
+  const title = h("span", {}, caption);
+  const panel = h("div", { class: "ke-panel" }, title, grid);
+  panel.show = (values, rows, cols, lut, vmin, vmax, text = caption) => {
+    title.textContent = text;
+    if (grid.childElementCount !== rows * cols) {
+      grid.replaceChildren(...Array.from({ length: rows * cols }, () => h("div", { class: "ke-cell" })));
+    }
+    grid.style.gridTemplateColumns = `repeat(${cols}, auto)`;
+    const fmt = keCellFormat(values);
+    values.forEach((v, i) => {
+      const [r, g, b] = keRGB(lut, v, vmin, vmax);
+      const cell = grid.children[i];
+      cell.textContent = fmt(v);
+      cell.style.background = `rgb(${r},${g},${b})`;
+      cell.style.color = 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "#000" : "#fff";
+    });
+  };
+  return panel;
+}
+
+// A colour bar with its end values and its middle, under a label.
+function keLegend(lut, label) {
+  const bar = canvas(256, 1, 1, `colour bar: ${label}`);
+  Object.assign(bar.style, { width: "200px", height: "10px" });
+  paint(bar, Array.from({ length: 256 }, (_, i) => i), 256, 1, lut, 0, 255);
+  const ends = [h("span"), h("span"), h("span")];
+  const extra = h("div");
+  const el = h("div", { class: "ke-legend" }, h("div", {}, label), bar,
+    h("div", { class: "ke-ends" }, ...ends), extra);
+  el.set = (lo, hi, ...swatches) => {
+    [lo, (lo + hi) / 2, hi].forEach((v, i) => { ends[i].textContent = keSig(v, 4); });
+    extra.replaceChildren(...swatches);
+  };
+  return el;
+}
+function keSwatch(colour, text) {
+  const css = Array.isArray(colour) ? `rgb(${colour.join(",")})` : colour;
+  return h("div", {}, h("span", { class: "ke-swatch", style: { background: css } }), text);
+}
+
+function keMenu(model, label, optionsTrait, trait, send) {
+  const select = h("select", { "aria-label": label });
+  const fill = () => {
+    select.replaceChildren(...model.get(optionsTrait).map((o) => h("option", { value: o }, o)));
+    select.value = model.get(trait);
+  };
+  fill();
+  select.addEventListener("change", () => send(trait, select.value));
+  model.on(`change:${optionsTrait}`, fill);
+  model.on(`change:${trait}`, () => { select.value = model.get(trait); });
+  return h("label", { class: "ch-control" }, h("span", {}, label), select);
+}
+
+function render({ model, el }) {
+  const root = h("div", { "data-ch-widget": "kernel-explorer" }, h("style", {}, KE_STYLE));
+  styled(root);
+  const pending = h("div", { class: "ch-note", role: "status" });
+  const ask = askPython(model, pending, KE_NEEDS_PYTHON);
+  const send = (trait, value) => { model.set(trait, value); model.save_changes(); ask(); };
+
+  // --- inputs Python answers: it recomputes the map, then the page redraws -------------
+  const flip = h("input", { type: "checkbox", "aria-label": "flip kernel" });
+  flip.checked = model.get("flip");
+  flip.addEventListener("change", () => send("flip", flip.checked));
+  model.on("change:flip", () => { flip.checked = model.get("flip"); });
+  const padding = slider(model, "padding", "padding", { min: 0, max: 3 });
+  const stride = slider(model, "stride", "stride", { min: 1, max: 3 });
+  for (const s of [padding, stride]) s.input.addEventListener("input", ask);
+  const typed = h("textarea", {
+    rows: 4, "aria-label": "type a kernel", spellcheck: "false",
+    placeholder: "rows of numbers, e.g.\n1 0 -1\n2 0 -2\n1 0 -1",
+  });
+  typed.value = model.get("kernel_text");
+  let typing = 0;
+  typed.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => send("kernel_text", typed.value), 300);
+  });
+  model.on("change:kernel_text", () => {
+    if (typed.value !== model.get("kernel_text")) typed.value = model.get("kernel_text");
+  });
+  const message = h("div", { class: "ke-message", role: "status" });
+
+  // --- moving: drawn here at once; Python is told but never waited for -----------------
+  const step = rangeInput("step", { onInput: (p) => moveTo(p) });
+  const rowIn = rangeInput("row i", { onInput: (i) => moveTo(i * out()[1] + model.get("position") % out()[1]) });
+  const colIn = rangeInput("column j", {
+    onInput: (j) => moveTo(Math.floor(model.get("position") / out()[1]) * out()[1] + j),
+  });
+  const play = h("button", { type: "button", "aria-label": "play", "aria-pressed": "false" });
+  const speed = h("select", { "aria-label": "speed" },
+    ...KE_SPEEDS.map(([name, ms]) => h("option", { value: ms }, name)));
+  play.addEventListener("click", () => setPlaying(!model.get("playing")));
+  speed.addEventListener("change", () => { model.set("interval", Number(speed.value)); model.save_changes(); });
+  const showSpeed = () => {
+    const ms = model.get("interval");
+    speed.value = KE_SPEEDS.reduce((a, b) => (Math.abs(b[1] - ms) < Math.abs(a[1] - ms) ? b : a))[1];
+  };
+  showSpeed();
+  model.on("change:interval", showSpeed);
+
+  // --- pictures and panels ----------------------------------------------------------------
+  const gray = u8(model.get("gray_lut")), signed = u8(model.get("signed_lut"));
+  const image = canvas(1, 1, 1, "image with the patch outlined");
+  const map = canvas(1, 1, 1, "feature map, filled in up to the current position");
+  let imageOver = overlay(image, 1), mapOver = overlay(map, 1);
+  const imageStack = h("div", { class: "ch-stack", style: { margin: `${KE_MARGIN}px` } }, image, imageOver);
+  const mapStack = h("div", { class: "ch-stack", style: { margin: `${KE_MARGIN}px` } }, map, mapOver);
+  image.classList.add("ke-pointer");
+  map.classList.add("ke-pointer");
+  const imageTitle = h("div"), mapTitle = h("div"), formula = h("div"), productsTitle = h("div");
+  const imageLegend = keLegend(gray, "pixel value"), mapLegend = keLegend(signed, "feature-map value");
+  const patchGrid = keGrid("patch"), kernelGrid = keGrid("kernel"), productsGrid = keGrid("products");
+  const sum = h("div", { "data-ch": "sum", class: "ke-sum" });
+  const pointer = h("div", { class: "ch-note" });
+  const note = h("div", { class: "ke-note" });
+
+  root.append(
+    h("div", { class: "ch-row" }, keMenu(model, "image", "image_options", "image_choice", send),
+      keMenu(model, "kernel", "preset_options", "preset", send),
+      h("label", { class: "ch-control" }, flip, "flip kernel (convolution)"), padding, stride),
+    pending, formula,
+    h("div", { class: "ch-row" }, play, h("label", { class: "ch-control" }, "speed", speed), step, rowIn, colIn),
+    h("div", { class: "ch-row" },
+      h("div", {}, imageTitle, imageStack, imageLegend),
+      h("div", {}, mapTitle, mapStack, mapLegend),
+      h("div", {}, h("b", {}, "type a kernel"), h("div", {}, "(rows of numbers)"), typed, message)),
+    productsTitle,
+    h("div", { class: "ch-row" }, patchGrid, h("span", { class: "ke-sign" }, "⊙"), kernelGrid,
+      h("span", { class: "ke-sign" }, "="), productsGrid),
+    sum, pointer, note,
+  );
+  el.append(root);
+
+  // --- the data Python sent, decoded once per input ----------------------------------------
+  let d = null, stale = true, hover = null, scheduled = false;
+  const out = () => d.f.out;
+
+  function decode() {
+    const f = model.get("frame");
+    const [H, W] = f.image, [kh, kw] = f.kernel, p = f.padding;
+    const pixels = f32(model.get("image_bytes")), kernel = f32(model.get("kernel_bytes"));
+    const Hp = H + 2 * p, Wp = W + 2 * p;
+    const padded = new Float32Array(Hp * Wp); // zeros around the image
+    for (let y = 0; y < H; y++) padded.set(pixels.subarray(y * W, (y + 1) * W), (y + p) * Wp + p);
+    const used = f.flip ? kernel.slice().reverse() : kernel; // rotated 180° = reversed in row order
+    const ref = f64(model.get("map_bytes"));
+    const learner = u8(model.get("learner_bytes")).length ? f64(model.get("learner_bytes")) : null;
+    const shown = learner || ref;
+    let m = 0;
+    for (const v of shown) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+    const scale = Math.max(1, Math.floor(KE_PX / Math.max(Hp, Wp)));
+    d = { f, H, W, kh, kw, p, s: f.stride, Hp, Wp, padded, used, ref, learner, shown,
+      m: m || 1, scale, ms: scale * f.stride };
+    stale = false;
+    drawFrame();
+  }
+
+  function drawFrame() {
+    const { f, H, W, kh, kw, p, s, Hp, Wp, scale, ms } = d, [ho, wo] = f.out;
+    const [vmin, vmax] = f.range;
+    image.style.width = `${Wp * scale}px`;
+    image.style.height = `${Hp * scale}px`;
+    paint(image, d.padded, Wp, Hp, gray, vmin, vmax);
+    map.width = wo;
+    map.height = ho;
+    map.style.width = `${wo * ms}px`;
+    map.style.height = `${ho * ms}px`;
+    const io = overlay(image, scale, KE_MARGIN), mo = overlay(map, ms, KE_MARGIN);
+    imageOver.replaceWith(io);
+    mapOver.replaceWith(mo);
+    imageOver = io;
+    mapOver = mo;
+    imageTitle.replaceChildren(h("b", {}, "image"),
+      ` (${H}, ${W}): ${f.about}` + (p ? `, padded to (${Hp}, ${Wp})` : ""));
+    mapTitle.replaceChildren(h("b", {}, "feature map"), ` (${ho}, ${wo})`);
+    imageLegend.set(vmin, vmax, keSwatch(KE_ORANGE, `the ${kh}×${kw} patch under the kernel`),
+      ...(p ? [keSwatch(KE_PURPLE, "edge of the image; outside: zero padding")] : []));
+    const gaps = d.learner && d.learner.some((v) => Number.isNaN(v));
+    mapLegend.set(-d.m, d.m, keSwatch(KE_NOT_YET, "not computed yet"),
+      ...(gaps ? [keSwatch(KE_NO_VALUE, "no value from your function")] : []));
+    const size = (n, k, axis, o) => `${axis}: (${n} + 2·${p} − ${k}) // ${s} + 1 = ${o}`;
+    formula.textContent = "output size = (N + 2·padding − k) // stride + 1 → " +
+      `${size(H, kh, "rows", ho)}, ${size(W, kw, "columns", wo)}`;
+    productsTitle.replaceChildren(h("b", {}, "patch"), ` (${kh}, ${kw}) ⊙ `, h("b", {}, "kernel"),
+      ` (${kh}, ${kw})${f.flip ? " rotated 180°" : ""} = `, h("b", {}, "products"),
+      ` (${kh}, ${kw}); their sum is one feature-map value`);
+    let k = 0;
+    for (const v of d.used) k = Math.max(k, Math.abs(v));
+    kernelGrid.show(Array.from(d.used), kh, kw, signed, -(k || 1), k || 1,
+      f.flip ? "flipped kernel" : "kernel");
+    step.setRange(0, ho * wo - 1);
+    rowIn.setRange(0, ho - 1);
+    colIn.setRange(0, wo - 1);
+    drawStep();
+  }
+
+  function drawStep() {
+    const { kh, kw, p, s, H, W, scale, ms } = d, [ho, wo] = out();
+    const at = Math.max(0, Math.min(ho * wo - 1, model.get("position")));
+    const i = Math.floor(at / wo), j = at % wo;
+    step.set(at);
+    rowIn.set(i);
+    colIn.set(j);
+    // the image: the patch outlined (and the pointer's patch dashed)
+    imageOver.getContext("2d").clearRect(0, 0, imageOver.width, imageOver.height);
+    if (p) box(imageOver, scale, p, p, H, W, KE_PURPLE, 1, { outside: true });
+    box(imageOver, scale, i * s, j * s, kh, kw, KE_ORANGE, 3, { outside: true });
+    // the feature map: filled in row by row up to (i, j), that cell ringed
+    paint(map, d.shown, wo, ho, signed, -d.m, d.m,
+      (c, v) => (c > at ? KE_NOT_YET : Number.isNaN(v) ? KE_NO_VALUE : null));
+    mapOver.getContext("2d").clearRect(0, 0, mapOver.width, mapOver.height);
+    box(mapOver, ms, i, j, 1, 1, "#000", 3, { outside: true });
+    box(mapOver, ms, i, j, 1, 1, "#fff", 1, { outside: true });
+    if (hover) {
+      box(imageOver, scale, hover.i * s, hover.j * s, kh, kw, KE_ORANGE, 2, { outside: true, dash: [5, 4] });
+      box(mapOver, ms, hover.i, hover.j, 1, 1, KE_ORANGE, 2, { outside: true, dash: [4, 3] });
+    }
+    // patch ⊙ kernel = products, and their sum written out
+    const patch = [], products = [];
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++) {
+        const v = d.padded[(i * s + a) * d.Wp + j * s + b];
+        patch.push(v);
+        products.push(v * d.used[a * kw + b] + 0);
+      }
+    }
+    const [vmin, vmax] = d.f.range;
+    patchGrid.show(patch, kh, kw, gray, vmin, vmax);
+    const pm = Math.max(...products.map(Math.abs)) || 1;
+    productsGrid.show(products, kh, kw, signed, -pm, pm);
+    const total = d.ref[at];
+    sum.dataset.value = String(total);
+    sum.dataset.row = String(i);
+    sum.dataset.col = String(j);
+    const terms = patch.map((v, c) => `${keTerm(v)}×${keTerm(d.used[c])}`).join(" + ");
+    sum.replaceChildren(h("b", {}, `feature map[${i}, ${j}]`), " = Σ patch ⊙ kernel = ",
+      h("span", { class: "ke-terms" }, terms), " = ", h("b", {}, keSig(total, 6)));
+    if (d.learner) {
+      const theirs = d.learner[at];
+      if (Number.isNaN(theirs)) sum.append(h("br"), "❌ your conv_fn gave no value for this cell");
+      else if (Math.abs(theirs - total) > 1e-6 + 1e-5 * Math.abs(total)) {
+        sum.append(h("br"), "❌ your conv_fn gave ", h("b", {}, keSig(theirs, 6)), " here");
+      }
+    }
+    const there = hover && d.shown[hover.i * wo + hover.j];
+    pointer.textContent = hover
+      ? `under the pointer: feature map[${hover.i}, ${hover.j}] = ` +
+        `${Number.isNaN(there) ? "no value" : keSig(there, 6)} (click to move there)`
+      : "Point at the image or the feature map to see a value there; click to move there.";
+  }
+
+  // Redraw once per burst of changes (a microtask: still before the next frame is painted).
+  function schedule(full = false) {
+    stale = stale || full;
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      if (stale) decode();
+      else drawStep();
+    });
+  }
+
+  function moveTo(target) {
+    const [ho, wo] = out(), at = Math.max(0, Math.min(ho * wo - 1, Math.round(target)));
+    model.set("position", at);
+    model.set("row", Math.floor(at / wo));
+    model.set("col", at % wo);
+    model.save_changes();
+    schedule();
+  }
+
+  // --- Play: steps in the page at its speed ------------------------------------------------
+  let frameId = 0;
+  function setPlaying(on) {
+    model.set("playing", on);
+    model.save_changes();
+  }
+  function playing(on) {
+    cancelAnimationFrame(frameId);
+    play.textContent = on ? "⏸ pause" : "▶ play";
+    play.setAttribute("aria-pressed", String(on));
+    if (!on || !d) return;
+    const last = () => out()[0] * out()[1] - 1;
+    if (model.get("position") >= last()) moveTo(0);
+    let then = performance.now();
+    const tick = (now) => {
+      const every = model.get("interval");
+      if (now - then >= every) {
+        then = now - then > 2 * every ? now : then + every;
+        moveTo(model.get("position") + 1);
+        if (model.get("position") >= last()) return setPlaying(false);
+      }
+      frameId = requestAnimationFrame(tick);
+    };
+    frameId = requestAnimationFrame(tick);
+  }
+
+  // --- the pointer: hovering shows a cell and its patch; a click moves there --------------
+  function cellUnder(e, onImage) {
+    const [ho, wo] = out(), clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
+    if (!onImage) return { i: clamp(Math.floor(e.offsetY / d.ms), ho), j: clamp(Math.floor(e.offsetX / d.ms), wo) };
+    const y = Math.floor(e.offsetY / d.scale), x = Math.floor(e.offsetX / d.scale);
+    return { i: clamp(Math.round((y - (d.kh - 1) / 2) / d.s), ho), j: clamp(Math.round((x - (d.kw - 1) / 2) / d.s), wo) };
+  }
+  for (const [c, onImage] of [[image, true], [map, false]]) {
+    c.addEventListener("pointermove", (e) => { hover = cellUnder(e, onImage); schedule(); });
+    c.addEventListener("pointerleave", () => { hover = null; schedule(); });
+    c.addEventListener("click", (e) => { const { i, j } = cellUnder(e, onImage); moveTo(i * out()[1] + j); });
+  }
+
+  // --- changes from Python ------------------------------------------------------------------
+  for (const trait of ["frame", "image_bytes", "kernel_bytes", "map_bytes", "learner_bytes"]) {
+    model.on(`change:${trait}`, () => schedule(true));
+  }
+  model.on("change:position", () => schedule());
+  model.on("change:playing", () => playing(model.get("playing")));
+  const showText = () => {
+    message.textContent = model.get("kernel_message");
+    note.textContent = model.get("note");
+  };
+  model.on("change:kernel_message", showText);
+  model.on("change:note", showText);
+  showText();
+  decode();
+  playing(model.get("playing"));
+  return () => cancelAnimationFrame(frameId);
+}
+
+export default { render };

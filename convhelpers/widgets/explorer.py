@@ -1,0 +1,358 @@
+"""KernelExplorer: slide a kernel over an image and watch the feature map fill in (notebook 04).
+
+    from convhelpers import KernelExplorer
+    KernelExplorer()                       # an MNIST digit and the Sobel-x kernel
+    KernelExplorer(conv_fn=my_conv2d)      # your own convolution draws the feature map
+
+The page draws everything (explorer.js, beside this file) from data Python sends once per
+input: the image, the kernel and the whole feature map. A step, Play or hovering repaints in
+the browser with no message to Python, so it stays live while a cell runs and on a static
+page. Python computes only when an input changes: the image, the kernel (typed or a preset),
+padding, stride, flip or the learner's conv_fn.
+"""
+
+import contextlib
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from .._validate import as_int, as_numeric_array
+from ..checks import run_learner_conv
+from ..conv import KERNELS, conv2d
+from .base import esm, f32_bytes, f64_bytes, lut_bytes
+from .explorer_inputs import (
+    EXAMPLE_KERNEL,
+    MAX_IMAGE,
+    fits,
+    kernel_text,
+    load_image,
+    parse_kernel,
+    resolve_kernel,
+)
+
+__all__ = ["KernelExplorer"]
+
+IMAGES = {
+    "MNIST digit": "digit",
+    "4×4 example (2×2 kernel)": "example",
+    "photo crop (32×32)": "photo",
+}
+PRESETS = {**KERNELS, "2×2 example": EXAMPLE_KERNEL}
+TYPED = "(typed in)"  # the preset menu's entry for a kernel that is no preset
+
+
+class KernelExplorer(anywidget.AnyWidget):
+    """A live widget: a kernel slides over an image, the feature map fills in.
+
+    KernelExplorer(image=None, kernel="sobel x", *, conv_fn=None, padding=0,
+    stride=1, flip=False). image is a 2-D array (H, W) of at most 128 x 128, or
+    one of "digit", "example", "photo"; kernel is a name from KERNELS, typed
+    text or an array (kh, kw). conv_fn(image, kernel) -> (Ho, Wo), if given,
+    draws the feature map instead of conv2d; it is called with the padded image
+    and the (flipped, if flip is on) kernel and every stride-th value is kept.
+
+    Display the object in a notebook. Set from Python or in the page (synced traits):
+    ``image_choice``, ``preset``, ``kernel_text``, ``flip``, ``padding`` (0-3),
+    ``stride`` (1-3), ``position`` (row * columns + col), ``row``, ``col``, ``playing``,
+    ``interval`` (ms per step while playing). Read back what the page shows: ``patch``,
+    ``products``, ``sum_value`` (at row, col), ``feature_map`` (the panel when complete:
+    the learner's map, NaN where it gave nothing, or conv2d's), ``reference_map`` (conv2d's),
+    ``kernel`` (as given, (kh, kw)), ``image`` (unpadded, (H, W)), ``output_shape``,
+    ``kernel_message`` (why a kernel or setting was refused) and ``note`` (on conv_fn).
+    """
+
+    _esm = esm("explorer.js")
+
+    # Inputs: a student sets them in the page, a notebook or a test from Python.
+    image_choice = t.Unicode().tag(sync=True)
+    preset = t.Unicode(TYPED).tag(sync=True)
+    kernel_text = t.Unicode().tag(sync=True)
+    padding = t.Int(0, min=0, max=3).tag(sync=True)
+    stride = t.Int(1, min=1, max=3).tag(sync=True)
+    flip = t.Bool(False).tag(sync=True)
+    position = t.Int(0).tag(sync=True)  # the output cell, counted row by row
+    row = t.Int(0).tag(sync=True)
+    col = t.Int(0).tag(sync=True)
+    playing = t.Bool(False).tag(sync=True)
+    interval = t.Int(100, min=10, max=2000).tag(sync=True)  # ms per step while playing
+
+    # What the page draws from, sent when an input changes (never per step).
+    image_options = t.List(t.Unicode()).tag(sync=True)
+    preset_options = t.List(t.Unicode(), [*PRESETS, TYPED]).tag(sync=True)
+    frame = t.Dict().tag(sync=True)  # the shapes and settings the bytes below were made with
+    image_bytes = t.Bytes().tag(sync=True)  # float32 (H, W), unpadded
+    kernel_bytes = t.Bytes().tag(sync=True)  # float32 (kh, kw) as given; the page flips it
+    map_bytes = t.Bytes().tag(sync=True)  # float64 (Ho, Wo): conv2d's map, the sums shown
+    learner_bytes = t.Bytes().tag(sync=True)  # float64 (Ho, Wo), NaN: no value; b"": no conv_fn
+    gray_lut = t.Bytes().tag(sync=True)  # 768 bytes: the image's colours
+    signed_lut = t.Bytes().tag(sync=True)  # 768 bytes: blue negative, white 0, red positive
+    kernel_message = t.Unicode().tag(sync=True)
+    note = t.Unicode().tag(sync=True)
+    answered = t.Int(0).tag(sync=True)  # +1 per input handled: the page knows Python answered
+
+    def __init__(
+        self,
+        image=None,
+        kernel="sobel x",
+        *,
+        conv_fn=None,
+        padding: int = 0,
+        stride: int = 1,
+        flip: bool = False,
+    ):
+        options = dict(IMAGES)
+        if image is None or isinstance(image, str):
+            names = {v: k for k, v in IMAGES.items()}
+            if (image or "digit") not in names:
+                raise ValueError(f"image must be an array or one of {list(names)}, got {image!r}")
+            choice = names[image or "digit"]
+        else:
+            self._own = as_numeric_array(image, "image", ndim=2).astype(np.float64)
+            if max(self._own.shape) > MAX_IMAGE or min(self._own.shape) < 2:
+                raise ValueError(
+                    f"image must be between 2×2 and {MAX_IMAGE}×{MAX_IMAGE} pixels (so each "
+                    f"one stays visible), got {self._own.shape}"
+                )
+            choice = f"your image {self._own.shape}"
+            options[choice] = "own"
+        kernel = resolve_kernel(kernel)
+        padding, stride = as_int(padding, "padding", 0), as_int(stride, "stride", 1)
+        if padding > 3 or stride > 3:
+            raise ValueError(f"padding must be 0-3 and stride 1-3, got {padding} and {stride}")
+        self._quiet = True  # observers wait until the state is complete
+        self._options, self._conv_fn = options, conv_fn
+        super().__init__(image_options=list(options), padding=padding, stride=stride, flip=flip)
+        self.gray_lut, self.signed_lut = lut_bytes("gray"), lut_bytes("RdBu_r")
+        self._kernel = kernel
+        self._set_image(choice)  # the 4x4 example, or an image too small, takes the 2x2 kernel
+        self._quiet = False
+
+    # --- what the page shows, computed here from the same state --------------------
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """The kernel in use, as given (not flipped), float64 (kh, kw)."""
+        return self._kernel.copy()
+
+    @property
+    def image(self) -> np.ndarray:
+        """The image in use, unpadded, float64 (H, W)."""
+        return self._image.copy()
+
+    @property
+    def output_shape(self) -> tuple[int, int]:
+        """(Ho, Wo): the feature map's shape, so position runs from 0 to Ho * Wo - 1."""
+        return self.reference_map.shape
+
+    @property
+    def patch(self) -> np.ndarray:
+        """The padded image under the kernel at (row, col), float64 (kh, kw)."""
+        kh, kw = self._kernel.shape
+        top, left = self.row * self.stride, self.col * self.stride
+        padded = np.pad(self._image, self.padding)  # (H + 2p, W + 2p), zeros around
+        return padded[top : top + kh, left : left + kw]
+
+    @property
+    def products(self) -> np.ndarray:
+        """patch * kernel (flipped if flip is on), float64 (kh, kw); -0 shown as 0."""
+        used = self._kernel[::-1, ::-1] if self.flip else self._kernel
+        return self.patch * used + 0.0
+
+    @property
+    def sum_value(self) -> float:
+        """The sum of the products: the feature map's value at (row, col)."""
+        return float(self.products.sum())
+
+    @property
+    def conv_fn(self):
+        """The learner's fn(image, kernel) drawing the feature map, or None for conv2d."""
+        return self._conv_fn
+
+    @conv_fn.setter
+    def conv_fn(self, fn):
+        self._conv_fn = fn
+        self._recompute()
+
+    # --- keeping position, row and col in step -------------------------------------
+
+    @contextlib.contextmanager
+    def _internal(self):
+        """Trait changes made by the explorer itself: its observers ignore them."""
+        self._quiet, was = True, self._quiet
+        try:
+            yield
+        finally:
+            self._quiet = was
+
+    @t.validate("position", "row", "col")
+    def _clamp(self, proposal):
+        ho, wo = self.reference_map.shape if hasattr(self, "reference_map") else (1, 1)
+        top = {"position": ho * wo, "row": ho, "col": wo}[proposal.trait.name] - 1
+        return min(max(int(proposal.value), 0), top)
+
+    @t.observe("position")
+    def _on_position(self, change):
+        if not self._quiet:
+            with self._internal():
+                self.row, self.col = divmod(self.position, self.reference_map.shape[1])
+
+    @t.observe("row", "col")
+    def _on_row_col(self, change):
+        if not self._quiet:
+            with self._internal():
+                self.position = self.row * self.reference_map.shape[1] + self.col
+
+    # --- inputs that need Python: each is answered (answered += 1) ------------------
+
+    @t.observe("image_choice", "preset", "kernel_text", "padding", "stride", "flip")
+    def _on_input(self, change):
+        if self._quiet:
+            return
+        try:
+            if change.name == "image_choice":
+                self._set_image(change.new)
+            elif change.name == "preset":
+                if change.new != TYPED:
+                    self._try_kernel(PRESETS[change.new].copy())
+            elif change.name == "kernel_text":
+                self._adopt_text()
+            else:
+                self._on_setting(change)
+        finally:
+            self.answered += 1
+
+    @t.validate("image_choice")
+    def _known_image(self, proposal):
+        if proposal.value not in self._options:
+            raise t.TraitError(f"image_choice must be one of {list(self._options)}")
+        return proposal.value
+
+    @t.validate("preset")
+    def _known_preset(self, proposal):
+        if proposal.value not in self.preset_options:
+            raise t.TraitError(f"preset must be one of {self.preset_options}")
+        return proposal.value
+
+    def _on_setting(self, change):
+        if not fits(self._image.shape, self._kernel.shape, self.padding):
+            kh, kw = self._kernel.shape
+            h, w = self._image.shape
+            self.kernel_message = (
+                f"⚠️ a {kh}×{kw} kernel does not fit the {h}×{w} image with padding "
+                f"{self.padding}; {change.name} set back to {change.old}."
+            )
+            with self._internal():
+                setattr(self, change.name, change.old)
+        elif not (self.kernel_message and self._adopt_text()):  # a typed kernel may fit now
+            self._recompute()
+
+    def _adopt_text(self) -> bool:
+        """Use the typed kernel if it parses and fits; else say why. True if it was used."""
+        try:
+            kernel = parse_kernel(self.kernel_text)
+        except ValueError as err:
+            self.kernel_message = f"⚠️ {err} — still using the last good kernel."
+            return False
+        return self._try_kernel(kernel, from_text=True)
+
+    def _try_kernel(self, kernel, from_text=False) -> bool:
+        """Use kernel (kh, kw) if it fits the padded image (True); else keep the last good one."""
+        if not fits(self._image.shape, kernel.shape, self.padding):
+            (kh, kw), (h, w) = kernel.shape, self._image.shape
+            self.kernel_message = (
+                f"⚠️ a {kh}×{kw} kernel does not fit the {h}×{w} image with padding "
+                f"{self.padding} — still using the last good kernel."
+            )
+            return False
+        self._kernel = kernel
+        self._show_kernel(from_text)
+        return True
+
+    def _show_kernel(self, from_text):
+        """Show the kernel in the preset menu and (unless typed) the text box; recompute."""
+        same = [n for n, k in PRESETS.items() if k.shape == self._kernel.shape]
+        match = [n for n in same if np.allclose(PRESETS[n], self._kernel, atol=5e-5)]
+        with self._internal():
+            self.kernel_message = ""
+            self.preset = match[0] if match else TYPED
+            if not from_text:
+                self.kernel_text = kernel_text(self._kernel)
+        self._recompute()
+
+    def _set_image(self, choice):
+        key = self._options[choice]
+        if key == "own":
+            image, about = self._own, "your image"
+            vmin, vmax = float(image.min()), float(image.max())
+            vmax = vmax if vmax > vmin else vmin + 1
+        else:
+            image, vmin, vmax, about = load_image(key)
+        self._image, self._range, self._about = image, (vmin, vmax), about
+        with self._internal():
+            self.image_choice = choice
+        if key == "example" or not fits(image.shape, self._kernel.shape, self.padding):
+            self._kernel = EXAMPLE_KERNEL.copy()  # 2x2 fits every image
+        self._show_kernel(from_text=False)
+
+    # --- computing: once per input ---------------------------------------------------
+
+    def _recompute(self):
+        """The maps for the current inputs, sent to the page in one message with their frame."""
+        p, s, flip = self.padding, self.stride, self.flip
+        self.reference_map = conv2d(self._image, self._kernel, stride=s, padding=p, flip=flip)
+        self.feature_map, problem = self.reference_map, None
+        if self._conv_fn is not None:
+            self.feature_map, problem = self._learner_map()
+        ho, wo = self.reference_map.shape
+        with self.hold_sync(), self._internal():
+            self.image_bytes = f32_bytes(self._image)
+            self.kernel_bytes = f32_bytes(self._kernel)
+            self.map_bytes = f64_bytes(self.reference_map)
+            self.learner_bytes = b"" if self._conv_fn is None else f64_bytes(self.feature_map)
+            self.frame = {
+                "image": list(self._image.shape),
+                "kernel": list(self._kernel.shape),
+                "out": [ho, wo],
+                "padding": p,
+                "stride": s,
+                "flip": flip,
+                "range": list(self._range),
+                "about": self._about,
+            }
+            self.row, self.col = min(self.row, ho - 1), min(self.col, wo - 1)
+            self.position = self.row * wo + self.col
+            self.note = self._note(problem)
+
+    def _learner_map(self):
+        """(map (Ho, Wo) with NaN where the learner's function gave nothing, problem or None)."""
+        padded = np.pad(self._image, self.padding)  # (H + 2p, W + 2p)
+        used = self._kernel[::-1, ::-1] if self.flip else self._kernel
+        out, mistake, _ = run_learner_conv(self._conv_fn, padded, used, time_limit=5.0)
+        shown = np.full(padded.shape, np.nan)  # room for any sensible answer
+        try:
+            out = np.asarray(out, dtype=np.float64)
+        except Exception:  # whatever the learner returned, it is not a grid of numbers
+            out = None
+        if out is not None and out.ndim == 2:
+            h, w = min(out.shape[0], shown.shape[0]), min(out.shape[1], shown.shape[1])
+            shown[:h, :w] = out[:h, :w]
+        kh, kw = used.shape
+        valid = shown[: shown.shape[0] - kh + 1, : shown.shape[1] - kw + 1]  # (H+2p-kh+1, ...)
+        s = self.stride
+        return valid[::s, ::s], None if mistake is None else mistake[0]  # (Ho, Wo), str
+
+    def _note(self, problem) -> str:
+        if self._conv_fn is None:
+            return ""
+        name = getattr(self._conv_fn, "__name__", "your function")
+        kernel = "the flipped kernel" if self.flip else "kernel"
+        how = f"The feature map is drawn by {name}(padded image, {kernel})"
+        if self.stride > 1:
+            how += f", keeping every {self.stride}-th value (stride)"
+        if problem is None:
+            return f"✅ {how}: it matches conv2d everywhere."
+        return (
+            f"❌ {how}, and it differs from conv2d: {problem}. "
+            "The sum above is computed by the explorer, not by your function."
+        )
