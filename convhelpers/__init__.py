@@ -13,7 +13,8 @@ Where things live (each file is written to be read):
     checks.py                   every exercise check (✅/❌ with a hint, never raises)
     setup_check.py              00: versions and a slider that proves widgets work
     linear.py, experiments.py   01-03: the flattened model, permutation and shift experiments
-    grid_widgets.py, grid_figures.py   01-03: live widgets and figures
+    grid_widgets.py, grid_figures.py   01-03: image arithmetic (adjust); figures
+    widgets/                    the live widgets (Python class + .js file each)
     widgets/explorer.py, learn_kernel.py   04: the KernelExplorer; learning a kernel
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
@@ -21,12 +22,7 @@ Where things live (each file is written to be read):
     preprocess.py               05-06: a drawing made into an MNIST digit (mnist_preprocess)
 """
 
-from .canvas import (
-    compare_on_permuted,
-    place_on_canvas,
-    shift_predictions_widget,
-    show_params_vs_accuracy,
-)
+from .canvas import compare_on_permuted, place_on_canvas, show_params_vs_accuracy
 from .checks import (
     call_learner,
     check_array,
@@ -43,6 +39,8 @@ from .checks import (
     check_most_confused,
     check_output_size,
     check_place_digit,
+    check_receptive_field,
+    check_receptive_step,
     check_relu_backward,
     check_shift_down,
     check_unshuffle,
@@ -65,18 +63,10 @@ from .grid_figures import (
     show_pixel_histograms,
     show_reference_vectors,
 )
-from .grid_widgets import (
-    adjust,
-    brightness_contrast,
-    digit_window,
-    photo_window,
-    shift_explorer,
-    shuffle_explorer,
-)
+from .grid_widgets import adjust
 from .images import permute_pixels, shift, to_float
 from .inspect_cnn import (
     confusion_matrix,
-    feature_maps_widget,
     first_conv_weights,
     most_confused_pairs,
     show_confusion,
@@ -130,8 +120,14 @@ from .receptive import (
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
 from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
+from .widgets.brightness import brightness_contrast
 from .widgets.explorer import KernelExplorer
 from .widgets.explorer_inputs import EXAMPLE_IMAGE, EXAMPLE_KERNEL, parse_kernel, photo_crop
+from .widgets.feature_maps import feature_maps_widget
+from .widgets.shift_predictions import shift_predictions_widget
+from .widgets.shift_scores import shift_explorer
+from .widgets.shuffle import shuffle_explorer
+from .widgets.windows import digit_window, photo_window
 
 __version__ = "0.1.0"
 
@@ -259,6 +255,8 @@ __all__ = [
     "accuracy",
     "train_step",
     # 07: inside the network
+    "check_receptive_field",
+    "check_receptive_step",
     "ReceptiveField",
     "TopPatches",
     "cut_window",
