@@ -20,6 +20,7 @@ Where things live (each file is written to be read):
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
     receptive.py                07: receptive fields; the patches that excite a channel most
     preprocess.py               05-06: a drawing made into an MNIST digit (mnist_preprocess)
+    widgets/digit_pad.py        05-06: DigitPad, draw a digit and watch the models read it
 """
 
 from .canvas import compare_on_permuted, place_on_canvas, show_params_vs_accuracy
@@ -120,6 +121,7 @@ from .receptive import (
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
 from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
+from .widgets.digit_pad import DigitPad
 from .widgets.brightness import brightness_contrast
 from .widgets.explorer import KernelExplorer
 from .widgets.explorer_inputs import EXAMPLE_IMAGE, EXAMPLE_KERNEL, parse_kernel, photo_crop
@@ -223,6 +225,7 @@ __all__ = [
     "show_kernels",
     "show_mistakes",
     "mnist_preprocess",
+    "DigitPad",
     "conv_forward",
     "conv_backward",
     "conv_forward_naive",
