@@ -1,0 +1,256 @@
+"""The KernelExplorer's page (explorer.js) in headless Chromium, with no kernel: what it draws
+from the data Python sent, how it steps by itself, and what it says when Python is needed.
+
+Python answers only when a test calls widget_page.deliver (as a kernel would)."""
+
+import numpy as np
+import pytest
+from widget_page import browser_page, deliver, missing, show
+
+import convhelpers as ch
+
+pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
+
+DIGIT = ch.load_digits()[0][0].astype(float)
+ROOT = '[data-ch-widget="kernel-explorer"]'
+ORANGE = (230, 97, 0)  # the patch outline, #E66100
+NOT_YET = (170, 170, 170)
+NO_VALUE = (40, 40, 40)
+
+# What the page shows, read the way a browser test or a student would see it.
+READ = """() => {
+    const root = document.querySelector('[data-ch-widget="kernel-explorer"]');
+    const sum = root.querySelector('[data-ch="sum"]');
+    const grids = [...root.querySelectorAll('.ke-panel')].map((p) => ({
+        title: p.firstChild.textContent,
+        cells: [...p.querySelector('.ke-grid').children].map((c) => c.textContent),
+    }));
+    const pixels = (label) => {
+        const c = root.querySelector(`canvas[aria-label^="${label}"]`);
+        return {width: c.width, height: c.height, css: c.style.width,
+                rgba: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)};
+    };
+    return {
+        value: Number(sum.dataset.value), row: Number(sum.dataset.row),
+        col: Number(sum.dataset.col), sum: sum.textContent, text: root.textContent, grids,
+        map: pixels('feature map'),
+        outline: (() => {  // the image's overlay: where it is orange
+            const o = root.querySelector('.ch-overlay');
+            const d = o.getContext('2d').getImageData(0, 0, o.width, o.height).data;
+            const rows = [], cols = [];
+            for (let k = 0; k < d.length; k += 4) {
+                if (d[k] === 230 && d[k + 1] === 97 && d[k + 2] === 0 && d[k + 3] === 255) {
+                    rows.push(Math.floor(k / 4 / o.width)); cols.push((k / 4) % o.width);
+                }
+            }
+            return {rows: [Math.min(...rows), Math.max(...rows)],
+                    cols: [Math.min(...cols), Math.max(...cols)]};
+        })(),
+        pending: [...root.querySelectorAll('[role=status]')].filter((n) => !n.hidden)
+            .map((n) => n.textContent).join(' '),
+        playing: root.querySelector('button[aria-label=play]').getAttribute('aria-pressed'),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with browser_page() as page:
+        yield page
+
+
+@pytest.fixture
+def page(browser):
+    """The module's tab; each test must leave no JavaScript error behind."""
+    browser.errors.clear()
+    yield browser
+    assert browser.errors == []
+
+
+def read(page) -> dict:
+    state = page.evaluate(READ)
+    m = state["map"]
+    state["map"] = np.array(m["rgba"], dtype=np.uint8).reshape(m["height"], m["width"], 4)[..., :3]
+    state["map_css_width"] = m["css"]
+    return state
+
+
+def map_colours(values) -> np.ndarray:
+    """The colours the page should give the feature map (Ho, Wo) -> (Ho, Wo, 3)."""
+    m = np.abs(values[np.isfinite(values)]).max()
+    return ch.colorize(np.nan_to_num(values), -m, m, "RdBu_r")
+
+
+def test_the_page_keeps_the_dom_contract(page, tmp_path):
+    ke = ch.KernelExplorer()
+    show(page, ke, tmp_path)
+    root = page.locator(ROOT)
+    assert root.count() == 1
+    labels = root.locator("input[type=range]").evaluate_all(
+        "(inputs) => inputs.map((i) => i.getAttribute('aria-label'))"
+    )
+    assert sorted(labels) == sorted(["step", "row i", "column j", "padding", "stride"])
+    assert root.locator("canvas").count() >= 4  # image, feature map and their overlays
+    for control in ["select", "textarea", "button", "input[type=checkbox]"]:
+        for label in root.locator(control).evaluate_all(
+            "(nodes) => nodes.map((n) => n.getAttribute('aria-label'))"
+        ):
+            assert label, f"a {control} without an aria-label"
+
+
+@pytest.mark.parametrize(
+    "settings, i, j",
+    [({}, 9, 12), ({}, 0, 0), ({"padding": 1, "stride": 2, "flip": True}, 6, 0)],
+)
+def test_the_sum_is_conv2d_at_the_position_shown(page, tmp_path, settings, i, j):
+    ke = ch.KernelExplorer(**settings)
+    ke.row, ke.col = i, j
+    show(page, ke, tmp_path)
+    shown = read(page)
+    expected = ch.conv2d(DIGIT, ch.KERNELS["sobel x"], **settings)[i, j]
+    assert (shown["row"], shown["col"]) == (i, j) and shown["value"] == expected
+    assert f"feature map[{i}, {j}]" in shown["sum"]
+    patch, kernel, products = shown["grids"]
+    assert [float(c) for c in patch["cells"]] == ke.patch.ravel().tolist()
+    assert [float(c) for c in products["cells"]] == pytest.approx(ke.products.ravel().tolist())
+    assert "-0" not in products["cells"]
+    used = ch.KERNELS["sobel x"][::-1, ::-1] if settings.get("flip") else ch.KERNELS["sobel x"]
+    assert [float(c) for c in kernel["cells"]] == used.ravel().tolist()
+    assert kernel["title"] == ("flipped kernel" if settings.get("flip") else "kernel")
+
+
+def test_keys_step_the_page_without_python_and_python_follows(page, tmp_path):
+    ke = ch.KernelExplorer()
+    ke.row, ke.col = 9, 12
+    show(page, ke, tmp_path)
+    step = page.locator(f"{ROOT} input[aria-label=step]")
+    step.focus()
+    step.press("ArrowRight")  # no Python answers
+    assert (read(page)["row"], read(page)["col"]) == (9, 13)
+    assert read(page)["value"] == ke.reference_map[9, 13]
+    step.press("End")
+    assert (read(page)["row"], read(page)["col"], read(page)["value"]) == (
+        25,
+        25,
+        ke.reference_map[25, 25],
+    )
+    page.locator(f"{ROOT} input[aria-label='row i']").press("PageDown")  # 10% of 26 rows: 3
+    assert (read(page)["row"], read(page)["col"]) == (22, 25)
+    sent = deliver(page, ke)  # now "the kernel" reads what the page sent
+    assert sent[-1] == {"position": 22 * 26 + 25, "row": 22, "col": 25}
+    assert (ke.row, ke.col) == (22, 25) and ke.sum_value == read(page)["value"]
+
+
+def test_the_feature_map_fills_in_up_to_the_current_cell(page, tmp_path):
+    ke = ch.KernelExplorer()
+    ke.row, ke.col = 10, 12
+    show(page, ke, tmp_path)
+    shown, colours = read(page)["map"], map_colours(ke.reference_map)
+    assert shown.shape == (26, 26, 3)
+    for i, j in [(0, 0), (9, 25), (10, 11), (5, 17), (10, 12)]:  # reached
+        np.testing.assert_array_equal(shown[i, j], colours[i, j])
+    for i, j in [(10, 13), (11, 0), (25, 25)]:  # not yet
+        np.testing.assert_array_equal(shown[i, j], NOT_YET)
+
+
+def test_the_patch_is_outlined_just_outside_its_pixels(page, tmp_path):
+    ke = ch.KernelExplorer()
+    ke.row, ke.col = 4, 7
+    show(page, ke, tmp_path)
+    outline, s, margin = read(page)["outline"], 256 // 28, 4  # 9 screen px per pixel
+    assert outline["rows"] == [margin + 4 * s - 3, margin + 7 * s + 2]  # 3 px wide, outside
+    assert outline["cols"] == [margin + 7 * s - 3, margin + 10 * s + 2]
+
+
+def test_padding_and_stride_show_in_the_titles_and_the_formula(page, tmp_path):
+    ke = ch.KernelExplorer(padding=1, stride=2, flip=True)
+    show(page, ke, tmp_path)
+    text = read(page)["text"]
+    assert "(28, 28): MNIST digit #0 (a 3), padded to (30, 30)" in text
+    assert "feature map (14, 14)" in text and "rotated 180°" in text
+    assert "rows: (28 + 2·1 − 3) // 2 + 1 = 14" in text
+    assert "edge of the image; outside: zero padding" in text
+    assert read(page)["map_css_width"] == f"{14 * 2 * (256 // 30)}px"  # a cell per stride
+
+
+def test_the_example_writes_the_sum_out_term_by_term(page, tmp_path):
+    ke = ch.KernelExplorer("example")
+    ke.position = 1
+    show(page, ke, tmp_path)
+    shown = read(page)
+    assert "2×(-1) + 8×1 + 1×(-1) + 9×1 = 14" in shown["sum"] and shown["value"] == 14
+
+
+def test_a_learners_map_is_drawn_and_its_wrong_values_named(page, tmp_path):
+    ke = ch.KernelExplorer(conv_fn=lambda im, k: ch.conv2d_naive(im, k[::-1, ::-1])[:20, :20])
+    ke.row, ke.col = 9, 12
+    show(page, ke, tmp_path)
+    shown = read(page)
+    assert shown["value"] == ke.reference_map[9, 12]  # the true sum
+    assert f"your conv_fn gave {ke.feature_map[9, 12]:.6g} here" in shown["sum"]
+    np.testing.assert_array_equal(shown["map"][9, 5], map_colours(ke.feature_map)[9, 5])
+    assert "no value from your function" in shown["text"] and "❌" in shown["text"]
+    ke.row, ke.col = 22, 0
+    show(page, ke, tmp_path)
+    shown = read(page)
+    assert "gave no value for this cell" in shown["sum"]
+    np.testing.assert_array_equal(shown["map"][21, 3], NO_VALUE)
+
+
+def test_without_an_answer_the_page_says_python_is_needed_then_redraws(page, tmp_path):
+    ke = ch.KernelExplorer()
+    show(page, ke, tmp_path)
+    page.locator(f"{ROOT} textarea").fill("1 -1\n1 -1")
+    page.wait_for_function(
+        f"document.querySelector('{ROOT}').textContent.includes('No answer from Python')",
+        timeout=5_000,
+    )
+    assert "Stepping, Play and hovering work without it" in read(page)["pending"]
+    assert "feature map (26, 26)" in read(page)["text"]  # still the data it has
+    deliver(page, ke)  # the kernel is back: Python parses the kernel and sends the new map
+    shown = read(page)
+    assert shown["pending"] == "" and "feature map (27, 27)" in shown["text"]
+    assert shown["grids"][1]["cells"] == ["1", "-1", "1", "-1"]
+    assert shown["value"] == ke.reference_map[ke.row, ke.col]
+
+
+def test_a_refused_setting_goes_back_in_the_page(page, tmp_path):
+    ke = ch.KernelExplorer("example")
+    ke.kernel_text = "\n".join(["1 1 1 1 1"] * 5)
+    ke.padding = 1
+    show(page, ke, tmp_path)
+    padding = page.locator(f"{ROOT} input[aria-label=padding]")
+    padding.focus()
+    padding.press("Home")  # padding 0: the 5x5 kernel would not fit
+    deliver(page, ke)
+    assert padding.input_value() == "1" and "padding set back to 1" in read(page)["text"]
+
+
+def test_play_steps_in_the_page_until_paused(page, tmp_path):
+    ke = ch.KernelExplorer()
+    ke.interval = 30  # ms per step
+    show(page, ke, tmp_path)
+    page.locator(f"{ROOT} button[aria-label=play]").click()
+    page.wait_for_function(
+        f"Number(document.querySelector('{ROOT} [data-ch=sum]').dataset.col) >= 5", timeout=5_000
+    )
+    page.locator(f"{ROOT} button[aria-label=play]").click()
+    shown = read(page)
+    assert shown["playing"] == "false"
+    assert shown["value"] == ke.reference_map[shown["row"], shown["col"]]
+    deliver(page, ke)
+    assert not ke.playing and ke.position == shown["row"] * 26 + shown["col"] > 0
+
+
+def test_hovering_shows_a_value_and_a_click_moves_there(page, tmp_path):
+    ke = ch.KernelExplorer()
+    show(page, ke, tmp_path)
+    box = page.locator(f"{ROOT} canvas[aria-label^='feature map']").bounding_box()
+    cell = box["width"] / 26
+    x, y = box["x"] + 12.5 * cell, box["y"] + 9.5 * cell  # the middle of cell (9, 12)
+    page.mouse.move(x, y)
+    expected = f"{ke.reference_map[9, 12]:.6g}"
+    assert f"under the pointer: feature map[9, 12] = {expected}" in read(page)["text"]
+    page.mouse.click(x, y)
+    shown = read(page)
+    assert (shown["row"], shown["col"], shown["value"]) == (9, 12, ke.reference_map[9, 12])
