@@ -19,6 +19,7 @@ Where things live (each file is written to be read):
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
     receptive.py                07: receptive fields; the patches that excite a channel most
+    widgets/receptive_field.py  07: the receptive-field explorer
     preprocess.py               05-06: a drawing made into an MNIST digit (mnist_preprocess)
     widgets/digit_pad.py        05-06: DigitPad, draw a digit and watch the models read it
 """
@@ -126,6 +127,7 @@ from .widgets.brightness import brightness_contrast
 from .widgets.explorer import KernelExplorer
 from .widgets.explorer_inputs import EXAMPLE_IMAGE, EXAMPLE_KERNEL, parse_kernel, photo_crop
 from .widgets.feature_maps import feature_maps_widget
+from .widgets.receptive_field import receptive_field_widget
 from .widgets.shift_predictions import shift_predictions_widget
 from .widgets.shift_scores import shift_explorer
 from .widgets.shuffle import shuffle_explorer
@@ -269,4 +271,5 @@ __all__ = [
     "show_receptive_fields",
     "show_top_patches",
     "top_patches",
+    "receptive_field_widget",
 ]

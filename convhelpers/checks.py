@@ -852,14 +852,8 @@ def _pair(answer) -> tuple[int, int] | None:
 
 
 def _windows(fields) -> list[tuple[int, int]]:
-    """(kernel size, stride) of each layer that slides a window, read back from its fields."""
-    steps, (size, jump) = [], (1, 1)
-    for f in fields:
-        if f.size is None or (f.size, f.jump) == (size, jump):
-            continue  # ReLU, Flatten, dense layers: no window of their own
-        steps.append(((f.size - size) // jump + 1, f.jump // jump))
-        size, jump = f.size, f.jump
-    return steps
+    """(kernel size, stride) of each layer that slides a window (convolutions, pooling)."""
+    return [(f.kernel, f.stride) for f in fields if f.kernel is not None]
 
 
 def _size_mistake(size: int, steps) -> str | None:

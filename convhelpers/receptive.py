@@ -58,7 +58,8 @@ class ReceptiveField:
 
     index: the layer's position in model.layers; layer: its description;
     output_shape: one example's output, (C, H, W) or (D,); size, jump, start:
-    integers, or None for a layer whose units see the whole image.
+    integers, or None for a layer whose units see the whole image; kernel, stride,
+    padding: the window the layer itself slides (None for ReLU, Flatten, Dense...).
     """
 
     index: int
@@ -67,6 +68,9 @@ class ReceptiveField:
     size: int | None
     jump: int | None
     start: int | None
+    kernel: int | None = None
+    stride: int | None = None
+    padding: int | None = None
 
     @property
     def whole_image(self) -> bool:
@@ -147,7 +151,8 @@ def receptive_field(model, input_shape: tuple | None = None) -> list[ReceptiveFi
                 f"layer {index} is a {type(layer).__name__}: receptive_field knows Conv2D, "
                 "MaxPool2D, ReLU, Flatten, Dense and GlobalAvgPool"
             )
-        fields.append(ReceptiveField(index, repr(layer), tuple(shape), size, jump, start))
+        own = window if window is not None and size is not None else (None, None, None)
+        fields.append(ReceptiveField(index, repr(layer), tuple(shape), size, jump, start, *own))
     return fields
 
 
@@ -273,16 +278,6 @@ def top_patches(model, images, layer: int, channels, k: int = 8) -> list[TopPatc
 # --- figures ------------------------------------------------------------------
 
 
-def _grid_fields(fields: list[ReceptiveField]) -> list[ReceptiveField]:
-    """The layers whose window differs from the one before (convolutions and pooling)."""
-    shown, last = [], (1, 1, 0)
-    for f in fields:
-        if f.on_grid and not f.whole_image and (f.size, f.jump, f.start) != last:
-            shown.append(f)
-            last = (f.size, f.jump, f.start)
-    return shown
-
-
 def show_receptive_fields(
     model,
     image,
@@ -303,7 +298,8 @@ def show_receptive_fields(
     height, width = image.shape
     row = height // 2 if row is None else as_int(row, "row", 0)
     col = width // 2 if col is None else as_int(col, "col", 0)
-    fields = _grid_fields(receptive_field(model, input_shape or (1, height, width)))
+    fields = receptive_field(model, input_shape or (1, height, width))
+    fields = [f for f in fields if f.kernel is not None]  # the convolutions and poolings
     ax = show_image(image, ax, title=f"What one unit of each layer sees, near pixel ({row}, {col})")
     low, high = -0.5, max(height, width) - 0.5
     for f, colour in zip(fields, WINDOW_COLOURS * 3, strict=False):

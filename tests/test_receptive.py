@@ -3,6 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from traitlets import TraitError
 
 from convhelpers import (
     Conv2D,
@@ -15,8 +16,10 @@ from convhelpers import (
     cnn_global_pool,
     cut_window,
     layer_output,
+    mlp,
     receptive_field,
     receptive_field_table,
+    receptive_field_widget,
     show_receptive_fields,
     show_top_patches,
     small_cnn,
@@ -110,6 +113,8 @@ def test_small_cnn_by_hand():
     assert fields[6].output_shape == (1568,) and not fields[6].on_grid
     assert fields[7].whole_image and fields[7].describe() == "the whole image"
     assert fields[4].describe() == "10×10 px, jump 4, start -3"
+    own = [(f.kernel, f.stride, f.padding) for f in fields]  # the window each layer slides
+    assert own == [(3, 1, 1), (2, 2, 0), (None,) * 3, (3, 1, 1), (2, 2, 0)] + [(None,) * 3] * 5
 
 
 def test_window_and_unit_near():
@@ -235,3 +240,55 @@ def test_figures(digits):
     plt.close("all")
     with pytest.raises(ValueError, match="at least one"):
         show_top_patches([], digits)
+
+
+# --- the receptive-field explorer (drawn in the page; its state is scriptable) ---------
+
+
+def test_explorer_offers_the_layers_with_windows(digits):
+    model = small_cnn(seed=1)
+    w = receptive_field_widget(model, digits[:3], np.array([4, 5, 6]))
+    assert [e["index"] for e in w.layers] == [0, 1, 3, 4]
+    assert (w.layer, w.row, w.col, w.channel) == (0, 14, 14, 0)
+    assert w.margin == 3  # layer 3's and 4's windows reach 3 pixels past the border
+    assert w.labels == [4, 5, 6]
+    assert len(w.images) == 3 * 28 * 28 and len(w.limits) == 4 * 4 * 3
+    assert w.unit == (14, 14) and w.window == (13, 13, 3)
+
+
+def test_explorer_shows_the_unit_nearest_the_pixel(digits):
+    model = small_cnn(seed=1)
+    w = receptive_field_widget(model, digits[:3])
+    fields = receptive_field(model)
+    outputs = model.activations(digits[:3])
+    for layer, row, col, channel, digit in [(3, 14, 14, 31, 1), (4, 0, 27, 5, 2), (1, 5, 9, 7, 0)]:
+        w.layer, w.row, w.col, w.digit, w.channel = layer, row, col, digit, channel
+        field = fields[layer]
+        assert w.unit == field.unit_near(row, col)
+        assert w.window == (*field.window(*w.unit), field.size)
+        np.testing.assert_array_equal(w.shown_map, outputs[layer][digit, channel])
+        assert w.shown_value == float(outputs[layer][digit, channel][w.unit])
+    w.layer = 0  # 8 channels: the channel moves to the last one
+    assert w.channel == 7
+
+
+def test_explorer_refuses_bad_values(digits):
+    w = receptive_field_widget(small_cnn(seed=1), digits[0])  # one digit (H, W)
+    assert w.shape == [1, 28, 28]
+    for name, bad in [("layer", 2), ("row", 28), ("col", -1), ("digit", 1), ("channel", 8)]:
+        with pytest.raises(TraitError, match=name):
+            setattr(w, name, bad)
+    with pytest.raises(ValueError, match="no convolution or pooling"):
+        receptive_field_widget(mlp(seed=0), digits[:2])
+    with pytest.raises(ValueError, match="layer must be one of"):
+        receptive_field_widget(small_cnn(seed=1), digits[:2], layer=2)
+    with pytest.raises(ValueError, match="labels must be 2 integer classes"):
+        receptive_field_widget(small_cnn(seed=1), digits[:2], labels=[1])
+    with pytest.raises(ValueError, match="images must be"):
+        receptive_field_widget(small_cnn(seed=1), digits[None])
+
+
+def test_explorer_script_is_the_widgets_own():
+    esm = receptive_field_widget(small_cnn(seed=1), np.zeros((28, 28), np.uint8))._esm
+    assert "function render" in esm and "export default { render }" in esm
+    assert "function paint" in esm  # draw.js's helpers come first
