@@ -43,7 +43,7 @@ function render({ model, el }) {
   const digit = slider(model, "digit", "digit #", { min: 0, max: n - 1, onInput: draw });
   const row = slider(model, "row", "window row", { min: 0, max: H - size, onInput: draw });
   const col = slider(model, "col", "window column", { min: 0, max: W - size, onInput: draw });
-  const first = total > n ? h("span", { class: "ch-note" }, `(the first ${n} of ${total})`) : "";
+  const first = total > n ? h("span", { class: "ch-note" }, `(the first ${n} of ${total.toLocaleString("en-US")})`) : "";
   el.append(
     h("div", { class: "ch-row" }, digit, first, row, col),
     h("div", { class: "ch-row" }, titled("the digit (window in orange)", stack), table),

@@ -10,9 +10,16 @@ function render({ model, el }) {
   const lut = u8(model.get("lut"));
   widgetRoot(el, "photo-window");
 
-  const picture = canvas(W, H, 0.5, "the photo at half size, the window outlined in orange");
-  paintRGB(picture, photo, W, H);
-  const { stack, over } = stacked(picture, 0.5);
+  // The photo at half size: every other pixel of every other row (photo[::2, ::2]).
+  const [h2, w2] = [Math.ceil(H / 2), Math.ceil(W / 2)];
+  const half = new Uint8Array(h2 * w2 * 3);
+  for (let r = 0; r < h2; r++) {
+    for (let c = 0; c < w2; c++) half.set(photo.subarray(((2 * r) * W + 2 * c) * 3,
+      ((2 * r) * W + 2 * c) * 3 + 3), (r * w2 + c) * 3);
+  }
+  const picture = canvas(w2, h2, 1, "the photo at half size, the window outlined in orange");
+  paintRGB(picture, half, w2, h2);
+  const { stack, over } = stacked(picture, 1);
   const zoomed = canvas(size, size, zoom, "the window, enlarged");
   const names = ["red", "green", "blue"];
   const tables = names.map(() => valueTable(size, size));
@@ -24,7 +31,7 @@ function render({ model, el }) {
     const r = Number(row.input.value);
     const c = Number(col.input.value);
     clear(over);
-    // drawn 6 pixels outside the window, so the square stays visible at half size
+    // in photo pixels (0.5 screen pixel each), 6 outside the window: visible at half size
     box(over, 0.5, r - 6, c - 6, size + 12, size + 12, "#E66100", 2);
     for (let i = 0; i < size; i++) {
       const start = ((r + i) * W + c) * 3;

@@ -26,7 +26,7 @@ function render({ model, el }) {
   const cell = (style, ...kids) => h("td", { style: { padding: "1px 0", ...style } }, ...kids);
   const bar = () => h("div", { style: { height: "14px", width: "0px" } });
   const limits = h("tr", {}, cell({}), cell({ textAlign: "left" }), cell({ textAlign: "right" }),
-    cell({}, "score"));
+    cell({ paddingLeft: "8px" }, "score"));
   const rows = [];
   for (let c = 0; c < C; c++) {
     const left = bar(), right = bar();
@@ -78,7 +78,7 @@ function render({ model, el }) {
   const digit = slider(model, "digit", "digit #", { min: 0, max: n - 1, onInput: draw });
   const dx = slider(model, "dx", "dx (→ right)", { min: -m, max: m, onInput: draw });
   const dy = slider(model, "dy", "dy (↓ down)", { min: -m, max: m, onInput: draw });
-  const first = total > n ? h("span", { class: "ch-note" }, `(the first ${n} of ${total})`) : "";
+  const first = total > n ? h("span", { class: "ch-note" }, `(the first ${n} of ${total.toLocaleString("en-US")})`) : "";
   el.append(
     h("div", { class: "ch-row" }, digit, first, dx, dy),
     h("div", { class: "ch-row" },

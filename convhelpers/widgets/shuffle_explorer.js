@@ -48,7 +48,7 @@ function render({ model, el }) {
 
   const digit = slider(model, "digit", "digit #", { min: 0, max: n - 1, onInput: draw });
   const mode = toggles(model, "mode", ["shuffled", "unshuffled"], "view", draw);
-  const first = total > n ? h("span", { class: "ch-note" }, `(the first ${n} of ${total})`) : "";
+  const first = total > n ? h("span", { class: "ch-note" }, `(the first ${n} of ${total.toLocaleString("en-US")})`) : "";
   el.append(
     h("div", { class: "ch-row" }, digit, first, mode),
     h("div", { class: "ch-row" }, titled("original", original), h("div", {}, title, picture)),
