@@ -113,11 +113,14 @@ from .receptive import (
     TopPatches,
     cut_window,
     layer_output,
+    pixels_that_change,
     receptive_field,
     receptive_field_table,
     show_receptive_fields,
     show_top_patches,
+    show_unit_inputs,
     top_patches,
+    unit_inputs,
 )
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
@@ -271,5 +274,8 @@ __all__ = [
     "show_receptive_fields",
     "show_top_patches",
     "top_patches",
+    "pixels_that_change",
+    "show_unit_inputs",
+    "unit_inputs",
     "receptive_field_widget",
 ]

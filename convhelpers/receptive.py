@@ -32,6 +32,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ._validate import as_int, as_numeric_array
+from .images import to_float
 from .models import Conv2D, Dense, Flatten, GlobalAvgPool, MaxPool2D, ReLU, Sequential
 from .plotting import show_image
 
@@ -45,6 +46,9 @@ __all__ = [
     "show_receptive_fields",
     "show_top_patches",
     "top_patches",
+    "pixels_that_change",
+    "show_unit_inputs",
+    "unit_inputs",
 ]
 
 # Okabe-Ito colours (colour-blind safe), one per nested window in the figures.
@@ -275,6 +279,56 @@ def top_patches(model, images, layer: int, channels, k: int = 8) -> list[TopPatc
     return results
 
 
+def unit_inputs(model, image, layer: int, channel: int, unit) -> tuple:
+    """What one unit of a convolution layer adds up: (inputs, weights, bias).
+
+    image: (H, W); unit: its (i, j). inputs (C_in, k, k): the values of the layer
+    below that the unit reads (0 where its kernel hangs over the padding); weights
+    (C_in, k, k): its kernel for that channel. The unit's value is
+    (inputs * weights).sum() + bias: each input channel adds its own part.
+    """
+    image = as_numeric_array(image, "image", ndim=2)
+    layer = as_int(layer, "layer", 0)
+    conv = model.layers[layer] if layer < len(model.layers) else None
+    if not isinstance(conv, Conv2D):
+        raise ValueError(f"layer must be a Conv2D layer of the model, got layer {layer} ({conv!r})")
+    field = receptive_field(model, (1, *image.shape))[layer]
+    channel = as_int(channel, "channel", 0)
+    if channel >= field.output_shape[0]:
+        raise ValueError(f"channel must be < {field.output_shape[0]}, got {channel}")
+    i, j = unit
+    field.window(i, j)  # checks that the unit exists
+    if layer == 0:
+        below = to_float(image)[None]  # (1, H, W): uint8 0-255 -> 0-1, as the network sees it
+    else:
+        below = layer_output(model, image[None], layer - 1)[0]  # (C_in, h, w)
+    k, s, p = conv.params["w"].shape[-1], conv.stride, conv.padding
+    padded = np.pad(below, ((0, 0), (p, p), (p, p)))  # the zeros the kernel sees at the border
+    inputs = padded[:, i * s : i * s + k, j * s : j * s + k]  # (C_in, k, k)
+    return inputs, conv.params["w"][channel], float(conv.params["b"][channel])
+
+
+def pixels_that_change(model, image, layer: int, unit, channel: int = 0) -> np.ndarray:
+    """Which pixels move one unit when changed alone: (H, W) bool, measured.
+
+    Each pixel in turn is inverted (255 - value for uint8, else max - value) with
+    the rest of image (H, W) untouched; True where the unit's output then differs.
+    """
+    image = as_numeric_array(image, "image", ndim=2)
+    height, width = image.shape
+    field = receptive_field(model, (1, height, width))[as_int(layer, "layer", 0)]
+    i, j = unit
+    field.window(i, j)  # checks the layer has units (i, j)
+    channel = as_int(channel, "channel", 0)
+    top = 255 if image.dtype == np.uint8 else max(float(image.max()), 1.0)
+    rows, cols = np.divmod(np.arange(height * width), width)
+    one_changed = np.repeat(image[None], height * width, axis=0)  # (H*W, H, W): one per pixel
+    one_changed[np.arange(height * width), rows, cols] = top - image[rows, cols]
+    before = layer_output(model, image[None], layer)[0, channel, i, j]
+    after = layer_output(model, one_changed, layer)[:, channel, i, j]  # (H*W,)
+    return (after != before).reshape(height, width)
+
+
 # --- figures ------------------------------------------------------------------
 
 
@@ -391,5 +445,52 @@ def show_top_patches(results: list[TopPatches], images, labels=None):
         f"The {k} digits that excite each channel most, cut out at the unit's {size}×{size}-pixel "
         f"window (blue: outside the image)",
         fontsize=10,
+    )
+    return fig
+
+
+def show_unit_inputs(model, image, layer: int, channel: int, unit):
+    """How one unit of a convolution layer adds up its input channels; return the Figure.
+
+    Left: the image cut out at the unit's window. Then one column per input channel,
+    largest part first: the values it gives the unit (top), the unit's weights for
+    it (bottom), and its part, sum(values × weights), in the title.
+    """
+    inputs, weights, bias = unit_inputs(model, image, layer, channel, unit)
+    parts = (inputs * weights).sum(axis=(1, 2))  # (C_in,)
+    order = np.argsort(-parts, kind="stable")
+    field = receptive_field(model, (1, *np.shape(image)))[layer]
+    top, left = field.window(*unit)
+    patch = cut_window(image, top, left, field.size, fill=np.nan)
+    n = len(order)
+    fig, axes = plt.subplots(
+        2, n + 1, figsize=(1.05 * (n + 1) + 0.8, 3.0), squeeze=False, layout="constrained"
+    )
+    cmap = plt.get_cmap("gray").with_extremes(bad=OUTSIDE_COLOUR)
+    vmax = 255 if np.asarray(image).dtype == np.uint8 else float(np.nanmax(patch)) or 1.0
+    axes[0, 0].imshow(np.ma.masked_invalid(patch), cmap=cmap, vmin=0, vmax=vmax)
+    axes[0, 0].set_title(f"its {field.size}×{field.size}\nwindow", fontsize=8)
+    axes[1, 0].axis("off")
+    axes[1, 0].text(
+        0.5, 0.5, f"top: what layer {layer - 1}\ngives it; bottom:\nits weights (blue\n< 0 < red)",
+        ha="center", va="center", fontsize=7.5,
+    )  # fmt: skip
+    value_limit = float(np.abs(inputs).max()) or 1.0
+    weight_limit = float(np.abs(weights).max()) or 1.0
+    for col, c in enumerate(order, start=1):
+        axes[0, col].imshow(inputs[c], cmap="RdBu_r", vmin=-value_limit, vmax=value_limit)
+        axes[0, col].set_title(f"channel {c}\n{parts[c]:+.2f}", fontsize=8)
+        axes[1, col].imshow(weights[c], cmap="RdBu_r", vmin=-weight_limit, vmax=weight_limit)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    terms = f"{parts[order[0]]:.2f}" + "".join(
+        f" {'+' if parts[c] >= 0 else '−'} {abs(parts[c]):.2f}" for c in order[1:]
+    )
+    sign = "+" if bias >= 0 else "−"
+    fig.suptitle(
+        f"Layer {layer}, channel {channel}, unit {tuple(int(v) for v in unit)} adds up its "
+        f"{n} input channels: {terms} {sign} bias {abs(bias):.2f} = {parts.sum() + bias:.2f}",
+        fontsize=9,
     )
     return fig

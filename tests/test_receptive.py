@@ -17,13 +17,16 @@ from convhelpers import (
     cut_window,
     layer_output,
     mlp,
+    pixels_that_change,
     receptive_field,
     receptive_field_table,
     receptive_field_widget,
     show_receptive_fields,
     show_top_patches,
+    show_unit_inputs,
     small_cnn,
     top_patches,
+    unit_inputs,
 )
 
 
@@ -50,7 +53,7 @@ def positive(model: Sequential) -> Sequential:
     return model
 
 
-def pixels_that_change(model: Sequential, height: int, width: int) -> list[np.ndarray]:
+def changed_by_each_pixel(model: Sequential, height: int, width: int) -> list[np.ndarray]:
     """For each layer, (H*W, ...) booleans: does setting that one pixel to 1000 change the unit?
 
     Measured on a blank image in float64, one pixel at a time (one image per pixel).
@@ -83,7 +86,7 @@ def test_windows_are_exactly_the_pixels_that_change_a_unit(model, shape):
     height, width = shape
     model = positive(model)
     fields = receptive_field(model, (1, height, width))
-    changed = pixels_that_change(model, height, width)
+    changed = changed_by_each_pixel(model, height, width)
     for k, (field, moved) in enumerate(zip(fields, changed, strict=True)):
         if field.whole_image:  # every pixel changes every unit
             assert moved.all(), field
@@ -292,3 +295,44 @@ def test_explorer_script_is_the_widgets_own():
     esm = receptive_field_widget(small_cnn(seed=1), np.zeros((28, 28), np.uint8))._esm
     assert "function render" in esm and "export default { render }" in esm
     assert "function paint" in esm  # draw.js's helpers come first
+
+
+def test_unit_inputs_add_up_to_the_unit(digits):
+    model = small_cnn(seed=1)
+    for layer, unit, channel in [(3, (0, 13), 7), (3, (6, 6), 0), (0, (27, 0), 4)]:
+        inputs, weights, bias = unit_inputs(model, digits[5], layer, channel, unit)
+        k = 3
+        c_in = 1 if layer == 0 else 8
+        assert inputs.shape == weights.shape == (c_in, k, k)
+        value = layer_output(model, digits[5:6], layer)[0, channel][unit]
+        np.testing.assert_allclose((inputs * weights).sum() + bias, value, rtol=1e-5, atol=1e-5)
+    inputs, _, _ = unit_inputs(model, digits[5], 3, 0, (0, 0))
+    assert (inputs[:, 0, :] == 0).all() and (inputs[:, :, 0] == 0).all()  # the zero padding
+    with pytest.raises(ValueError, match="Conv2D"):
+        unit_inputs(model, digits[5], 4, 0, (0, 0))
+    with pytest.raises(ValueError, match="channel must be < 32"):
+        unit_inputs(model, digits[5], 3, 32, (0, 0))
+    with pytest.raises(ValueError, match="outside layer 3"):
+        unit_inputs(model, digits[5], 3, 0, (14, 0))
+    fig = show_unit_inputs(model, digits[5], 3, 7, (6, 6))
+    assert len(fig.axes) == 2 * 9
+    assert "adds up its 8 input channels" in fig._suptitle.get_text()
+    titles = [ax.get_title() for ax in fig.axes[1:9]]
+    parts = [float(t.split("\n")[1]) for t in titles]
+    assert parts == sorted(parts, reverse=True)  # largest part first
+
+
+def test_pixels_that_change_are_the_window():
+    model = positive(small_cnn(seed=2))  # a positive network: every window pixel counts
+    blank = np.zeros((28, 28), np.uint8)
+    field = receptive_field(model)[3]
+    for unit in [(7, 7), (0, 13)]:
+        changed = pixels_that_change(model, blank, 3, unit, channel=5)
+        assert changed.dtype == bool and changed.shape == (28, 28)
+        np.testing.assert_array_equal(changed, window_mask(field, *unit, 28, 28))
+    trained_like = small_cnn(seed=2)  # mixed signs: never a pixel outside the window
+    rng = np.random.default_rng(3)
+    digit = (rng.random((28, 28)) * 255).astype(np.uint8)
+    changed = pixels_that_change(trained_like, digit, 4, (3, 3), channel=0)
+    outside = ~window_mask(receptive_field(trained_like)[4], 3, 3, 28, 28)
+    assert not changed[outside].any() and changed.any()
