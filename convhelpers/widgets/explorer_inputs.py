@@ -7,6 +7,7 @@ Plain numpy, no widget: explorer.py (the widget) and the notebook use them.
 """
 
 import re
+from functools import cache
 
 import numpy as np
 
@@ -108,14 +109,22 @@ def photo_crop(size: int = 32) -> np.ndarray:
     return gray.reshape(size, block, size, block).mean(axis=(1, 3)).round()  # (size, size)
 
 
+@cache
 def load_image(key: str):
-    """(image float64 (H, W), vmin, vmax, description) for "digit", "example" or "photo"."""
+    """(image float64 (H, W), vmin, vmax, description) for "digit", "example" or "photo".
+
+    Loaded once (reading the digits takes milliseconds); the image is read-only.
+    """
     if key == "digit":
         images, labels = load_digits()
-        return images[0].astype(np.float64), 0.0, 255.0, f"MNIST digit #0 (a {labels[0]})"
-    if key == "example":
-        return EXAMPLE_IMAGE.copy(), 0.0, 9.0, "the lesson's 4×4 example"
-    return photo_crop(32), 0.0, 255.0, "photo crop, gray"
+        image, about = images[0].astype(np.float64), f"MNIST digit #0 (a {labels[0]})"
+        vmax = 255.0
+    elif key == "example":
+        image, vmax, about = EXAMPLE_IMAGE, 9.0, "the lesson's 4×4 example"
+    else:
+        image, vmax, about = photo_crop(32), 255.0, "photo crop, gray"
+    image.setflags(write=False)
+    return image, 0.0, vmax, about
 
 
 def fits(image_shape, kernel_shape, padding) -> bool:
