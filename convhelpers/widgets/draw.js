@@ -184,6 +184,9 @@ const CH_STYLE = `
 .ch-widget .ch-row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .ch-widget .ch-stack { position: relative; display: inline-block; line-height: 0; }
 .ch-widget .ch-note { color: var(--jp-ui-font-color2, #555); font-size: 12px; }
+.ch-widget select, .ch-widget textarea, .ch-widget button { font: inherit;
+  background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222);
+  border: 1px solid var(--jp-border-color1, #888); }
 `;
 
 function styled(el) {

@@ -15,25 +15,25 @@ const KE_NEEDS_PYTHON =
   "stride and flip are computed by the Python kernel, and it is busy or not running (a static " +
   "page has none). Stepping, Play and hovering work without it.";
 
+const KE = '[data-ch-widget="kernel-explorer"]';
 const KE_STYLE = `
-.ke-grid { display: inline-grid; gap: 1px; background: #888; border: 1px solid #888; }
-.ke-cell { width: 38px; height: 26px; display: flex; align-items: center; justify-content: center;
-  font: 12px var(--jp-code-font-family, monospace); }
-.ke-panel { display: inline-flex; flex-direction: column; gap: 2px; }
-.ke-sign { font-size: 22px; padding: 0 6px; align-self: center; }
-.ke-legend { font-size: 11px; margin-top: 4px; }
-.ke-legend canvas { border: 1px solid #888; }
-.ke-ends { width: 202px; display: flex; justify-content: space-between; }
-.ke-swatch { display: inline-block; width: 10px; height: 10px; border: 1px solid #888;
+${KE} .ke-grid { display: inline-grid; gap: 1px; background: #888; border: 1px solid #888; }
+${KE} .ke-cell { width: 38px; height: 26px; display: flex; align-items: center;
+  justify-content: center; font: 12px var(--jp-code-font-family, monospace); }
+${KE} .ke-panel { display: inline-flex; flex-direction: column; gap: 2px; }
+${KE} .ke-sign { font-size: 22px; padding: 0 6px; align-self: center; }
+${KE} .ke-legend { font-size: 11px; margin-top: 4px; }
+${KE} .ke-legend canvas { border: 1px solid #888; }
+${KE} .ke-ends { width: 202px; display: flex; justify-content: space-between; }
+${KE} .ke-swatch { display: inline-block; width: 10px; height: 10px; border: 1px solid #888;
   margin-right: 4px; vertical-align: middle; }
-.ke-sum { line-height: 1.6; margin: 4px 0; }
-.ke-terms { font-family: var(--jp-code-font-family, monospace); }
-.ke-message { color: var(--jp-warn-color0, #b35806); }
-.ch-widget select, .ch-widget textarea, .ch-widget button { font: inherit;
-  background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222);
-  border: 1px solid var(--jp-border-color1, #888); }
-.ch-widget textarea { font-family: var(--jp-code-font-family, monospace); width: 170px; }
-.ch-widget canvas.ke-pointer { cursor: crosshair; }
+${KE} .ke-sum { line-height: 1.6; margin: 4px 0; }
+${KE} .ke-terms { font-family: var(--jp-code-font-family, monospace); }
+${KE} .ke-message { color: var(--jp-warn-color0, #b35806); }
+${KE} .ch-row { margin: 4px 0; }
+${KE} input[type=range] { width: 100px; }
+${KE} textarea { font-family: var(--jp-code-font-family, monospace); width: 170px; }
+${KE} canvas.ke-pointer { cursor: crosshair; }
 `;
 
 // Text for numbers: '-0' never shows; cells keep integers whole (a few decimals otherwise).
@@ -148,16 +148,18 @@ function render({ model, el }) {
   const message = h("div", { class: "ke-message", role: "status" });
 
   // --- moving: drawn here at once; Python is told but never waited for -----------------
+  const at = () => [Math.floor(model.get("position") / out()[1]), model.get("position") % out()[1]];
   const step = rangeInput("step", { onInput: (p) => moveTo(p) });
-  const rowIn = rangeInput("row i", { onInput: (i) => moveTo(i * out()[1] + model.get("position") % out()[1]) });
-  const colIn = rangeInput("column j", {
-    onInput: (j) => moveTo(Math.floor(model.get("position") / out()[1]) * out()[1] + j),
-  });
+  const rowIn = rangeInput("row i", { onInput: (i) => moveTo(i * out()[1] + at()[1]) });
+  const colIn = rangeInput("column j", { onInput: (j) => moveTo(at()[0] * out()[1] + j) });
   const play = h("button", { type: "button", "aria-label": "play", "aria-pressed": "false" });
   const speed = h("select", { "aria-label": "speed" },
     ...KE_SPEEDS.map(([name, ms]) => h("option", { value: ms }, name)));
   play.addEventListener("click", () => setPlaying(!model.get("playing")));
-  speed.addEventListener("change", () => { model.set("interval", Number(speed.value)); model.save_changes(); });
+  speed.addEventListener("change", () => {
+    model.set("interval", Number(speed.value));
+    model.save_changes();
+  });
   const showSpeed = () => {
     const ms = model.get("interval");
     speed.value = KE_SPEEDS.reduce((a, b) => (Math.abs(b[1] - ms) < Math.abs(a[1] - ms) ? b : a))[1];
@@ -170,8 +172,8 @@ function render({ model, el }) {
   const image = canvas(1, 1, 1, "image with the patch outlined");
   const map = canvas(1, 1, 1, "feature map, filled in up to the current position");
   let imageOver = overlay(image, 1), mapOver = overlay(map, 1);
-  const imageStack = h("div", { class: "ch-stack", style: { margin: `${KE_MARGIN}px` } }, image, imageOver);
-  const mapStack = h("div", { class: "ch-stack", style: { margin: `${KE_MARGIN}px` } }, map, mapOver);
+  const around = { class: "ch-stack", style: { margin: `${KE_MARGIN}px` } };
+  const imageStack = h("div", around, image, imageOver), mapStack = h("div", around, map, mapOver);
   image.classList.add("ke-pointer");
   map.classList.add("ke-pointer");
   const imageTitle = h("div"), mapTitle = h("div"), formula = h("div"), productsTitle = h("div");
@@ -184,9 +186,10 @@ function render({ model, el }) {
   root.append(
     h("div", { class: "ch-row" }, keMenu(model, "image", "image_options", "image_choice", send),
       keMenu(model, "kernel", "preset_options", "preset", send),
-      h("label", { class: "ch-control" }, flip, "flip kernel (convolution)"), padding, stride),
-    pending, formula,
-    h("div", { class: "ch-row" }, play, h("label", { class: "ch-control" }, "speed", speed), step, rowIn, colIn),
+      h("label", { class: "ch-control" }, flip, "flip kernel (convolution)")),
+    h("div", { class: "ch-row" }, padding, stride), pending, formula,
+    h("div", { class: "ch-row" }, play, h("label", { class: "ch-control" }, "speed", speed),
+      step, rowIn, colIn),
     h("div", { class: "ch-row" },
       h("div", {}, imageTitle, imageStack, imageLegend),
       h("div", {}, mapTitle, mapStack, mapLegend),
@@ -279,7 +282,8 @@ function render({ model, el }) {
     box(mapOver, ms, i, j, 1, 1, "#000", 3, { outside: true });
     box(mapOver, ms, i, j, 1, 1, "#fff", 1, { outside: true });
     if (hover) {
-      box(imageOver, scale, hover.i * s, hover.j * s, kh, kw, KE_ORANGE, 2, { outside: true, dash: [5, 4] });
+      const dashed = { outside: true, dash: [5, 4] };
+      box(imageOver, scale, hover.i * s, hover.j * s, kh, kw, KE_ORANGE, 2, dashed);
       box(mapOver, ms, hover.i, hover.j, 1, 1, KE_ORANGE, 2, { outside: true, dash: [4, 3] });
     }
     // patch ⊙ kernel = products, and their sum written out
@@ -366,14 +370,21 @@ function render({ model, el }) {
   // --- the pointer: hovering shows a cell and its patch; a click moves there --------------
   function cellUnder(e, onImage) {
     const [ho, wo] = out(), clamp = (v, n) => Math.max(0, Math.min(n - 1, v));
-    if (!onImage) return { i: clamp(Math.floor(e.offsetY / d.ms), ho), j: clamp(Math.floor(e.offsetX / d.ms), wo) };
+    if (!onImage) {
+      return { i: clamp(Math.floor(e.offsetY / d.ms), ho), j: clamp(Math.floor(e.offsetX / d.ms), wo) };
+    }
+    // the image: the position whose patch is centred nearest the pixel
     const y = Math.floor(e.offsetY / d.scale), x = Math.floor(e.offsetX / d.scale);
-    return { i: clamp(Math.round((y - (d.kh - 1) / 2) / d.s), ho), j: clamp(Math.round((x - (d.kw - 1) / 2) / d.s), wo) };
+    const near = (v, k, n) => clamp(Math.round((v - (k - 1) / 2) / d.s), n);
+    return { i: near(y, d.kh, ho), j: near(x, d.kw, wo) };
   }
   for (const [c, onImage] of [[image, true], [map, false]]) {
     c.addEventListener("pointermove", (e) => { hover = cellUnder(e, onImage); schedule(); });
     c.addEventListener("pointerleave", () => { hover = null; schedule(); });
-    c.addEventListener("click", (e) => { const { i, j } = cellUnder(e, onImage); moveTo(i * out()[1] + j); });
+    c.addEventListener("click", (e) => {
+      const { i, j } = cellUnder(e, onImage);
+      moveTo(i * out()[1] + j);
+    });
   }
 
   // --- changes from Python ------------------------------------------------------------------
