@@ -1,7 +1,8 @@
 """Fixtures for the real-browser tests: one JupyterLab and one headless Chromium per session.
 
-The tests skip (one line saying how to enable them) when /usr/bin/chromium is missing.
-Screenshots go to test-artifacts/ (gitignored).
+The tests that use the browser skip (one line saying how to enable them) when /usr/bin/chromium
+or playwright is missing. Screenshots go to test-artifacts/ (gitignored). A module that needs
+another server (Notebook 7, the static site) starts its own in a module-scoped fixture.
 """
 
 import sys
@@ -20,8 +21,8 @@ def pytest_collection_modifyitems(config, items):
     reason = lab.browser_missing()
     if reason is None:
         return
-    for item in items:  # only the tests that need the server and the browser
-        if "jupyter_lab" in getattr(item, "fixturenames", ()):
+    for item in items:  # only the tests that need the browser
+        if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
@@ -33,8 +34,10 @@ def jupyter_lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(jupyter_lab):
-    with lab.chromium(jupyter_lab.env) as chromium:
+def browser(tmp_path_factory):
+    """Headless Chromium with its own temporary HOME and XDG directories."""
+    env = lab.isolated_env(tmp_path_factory.mktemp("chromium-user"))
+    with lab.chromium(env) as chromium:
         yield chromium
 
 

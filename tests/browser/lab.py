@@ -1,8 +1,13 @@
-"""A real JupyterLab on a temporary copy of the course, driven by headless Chromium.
+"""A real JupyterLab (or Notebook 7) on a temporary copy of the course, driven by headless Chromium.
 
 Shared by the browser tests (tests/browser/conftest.py) and benchmarks/browser_latency.py.
 Nothing here writes outside a temporary folder: the server gets its own HOME, JUPYTER_*,
 IPYTHONDIR, MPLCONFIGDIR and XDG_* directories and serves a copy of notebooks/.
+
+The course's widgets keep a DOM contract the tests and the benchmark rely on: each widget's
+root has data-ch-widget="<name>" (WIDGETS), each slider is an <input type=range> with an
+aria-label, pictures are <canvas>; the KernelExplorer's sum is [data-ch=sum] with data-value,
+data-row and data-col.
 """
 
 import contextlib
@@ -33,6 +38,28 @@ HOW_TO_ENABLE = "browser tests need Debian's Chromium: `sudo apt-get install chr
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
+# data-ch-widget of every course widget drawn in the browser
+WIDGETS = (
+    "kernel-explorer",
+    "digit-window",
+    "photo-window",
+    "brightness-contrast",
+    "shuffle-explorer",
+    "shift-explorer",
+    "feature-maps",
+    "shift-predictions",
+    "digit-pad",
+)
+# Where a notebook opens: JupyterLab (a fresh layout) or Notebook 7.
+NOTEBOOK_URLS = {
+    "lab": "{url}/lab/tree/notebooks/{name}?reset",
+    "notebook": "{url}/notebooks/notebooks/{name}",
+}
+APP_OPTIONS = {  # window.jupyterapp: read the cells' models, run cells
+    "lab": "--LabApp.expose_app_in_browser=True",
+    "notebook": "--JupyterNotebookApp.expose_app_in_browser=True",
+}
+
 # User settings written into the temporary JUPYTER_CONFIG_DIR.
 LAB_SETTINGS = {
     # no news or update toast over the widgets, no calls home
@@ -44,18 +71,25 @@ LAB_SETTINGS = {
 __all__ = [
     "CHROMIUM",
     "HOW_TO_ENABLE",
+    "LOOK",
     "ROOT",
+    "WIDGETS",
     "browser_missing",
     "chromium",
     "code_cells",
     "course_copy",
+    "interrupt_kernels",
+    "isolated_env",
     "kernel_pids",
     "lab_server",
     "notebooks",
     "open_notebook",
+    "paused_kernels",
     "run_all",
+    "run_cell",
     "screenshot_notebook",
     "shutdown_kernels",
+    "start_cell",
     "write_notebook",
 ]
 
@@ -138,14 +172,16 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float) 
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(
-                f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
+                f"the jupyter server exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
             )
         try:
             _get(f"{url}/api/status", timeout=2)
             return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
-    raise RuntimeError(f"jupyter lab did not answer in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"the jupyter server did not answer in {timeout:.0f} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 def _children(pid: int) -> list:
@@ -188,8 +224,9 @@ def _stop(proc: subprocess.Popen, grace: float = 20.0) -> None:
 
 
 @contextlib.contextmanager
-def lab_server(workdir: Path, timeout: float = 90.0):
-    """Run `jupyter lab` on a copy of the course in workdir; yield its url, env, pid and root.
+def lab_server(workdir: Path, timeout: float = 90.0, app: str = "lab"):
+    """Run `jupyter lab` (app="notebook": `jupyter notebook`, Notebook 7) on a copy of the
+    course in workdir; yield its url, env, pid, root and app.
 
     The server listens on 127.0.0.1 at a free port without a token and is stopped by
     its PID when the block ends, also when it ends with an exception.
@@ -201,7 +238,7 @@ def lab_server(workdir: Path, timeout: float = 90.0):
         sys.executable,  # the kernel then runs this interpreter too (kernelspec argv "python")
         "-m",
         "jupyter",
-        "lab",
+        app,
         "--no-browser",
         "--ip=127.0.0.1",
         f"--port={port}",
@@ -209,27 +246,52 @@ def lab_server(workdir: Path, timeout: float = 90.0):
         f"--ServerApp.root_dir={root}",
         "--IdentityProvider.token=",
         "--ServerApp.disable_check_xsrf=True",  # REST DELETE of kernels without a token
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: read the cells' models
+        APP_OPTIONS[app],
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
-    log = workdir / "jupyter-lab.log"
+    log = workdir / f"jupyter-{app}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, proc, log, timeout)
-        yield SimpleNamespace(url=url, env=env, pid=proc.pid, root=root)
+        yield SimpleNamespace(url=url, env=env, pid=proc.pid, root=root, app=app)
     finally:
         _stop(proc)
 
 
-def shutdown_kernels(url: str) -> None:
-    """Shut every running kernel down (REST DELETE), to keep memory low between notebooks."""
+def _each_kernel(url: str, action: str = "", method: str = "DELETE") -> None:
     for kernel in _get(f"{url}/api/kernels"):
-        request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}", method="DELETE")
+        where = f"{url}/api/kernels/{kernel['id']}{action}"
+        request = urllib.request.Request(where, method=method, data=b"" if action else None)
         with contextlib.suppress(urllib.error.HTTPError):  # already gone
             urllib.request.urlopen(request, timeout=30).close()
+
+
+def shutdown_kernels(url: str) -> None:
+    """Shut every running kernel down (REST DELETE), to keep memory low between notebooks."""
+    _each_kernel(url)
+
+
+@contextlib.contextmanager
+def paused_kernels(server_pid: int):
+    """Stop the server's kernel processes (SIGSTOP) for the block, then let them go on
+    (SIGCONT): nothing the page asks of Python can be answered meanwhile. Yields their PIDs."""
+    pids = kernel_pids(server_pid)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield pids
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
+def interrupt_kernels(url: str) -> None:
+    """Interrupt every running kernel (as the stop button does): a long cell ends now."""
+    _each_kernel(url, "/interrupt", "POST")
 
 
 @contextlib.contextmanager
@@ -247,13 +309,20 @@ def chromium(env: dict):
             browser.close()
 
 
-def open_notebook(page, url: str, name: str, timeout_ms: int = 90_000) -> None:
-    """Open notebooks/name in a fresh Lab layout and wait until its kernel is idle."""
-    from playwright.sync_api import expect
+# The open notebook's kernel, as its toolbar and status bar show it ("idle", "busy", ...);
+# the same in JupyterLab and Notebook 7 (both expose the app as window.jupyterapp).
+KERNEL_STATUS = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    return panel && panel.sessionContext ? panel.sessionContext.kernelDisplayStatus : null;
+}"""
 
-    page.goto(f"{url}/lab/tree/notebooks/{name}?reset")
+
+def open_notebook(page, url: str, name: str, timeout_ms: int = 90_000, app: str = "lab") -> None:
+    """Open notebooks/name (in a fresh Lab layout, or in Notebook 7) and wait until its
+    kernel is idle."""
+    page.goto(NOTEBOOK_URLS[app].format(url=url, name=name))
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=timeout_ms)
-    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=timeout_ms)
+    page.wait_for_function(f"() => ({KERNEL_STATUS})() === 'idle'", timeout=timeout_ms, polling=250)
 
 
 CODE_PROMPTS = ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt"
@@ -283,16 +352,67 @@ def run_all(page, timeout_ms: int = 300_000) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
     page.wait_for_function(
-        """(selector) => {
+        """([selector, status]) => {
             const busy = [...document.querySelectorAll(selector)]
                 .some(p => p.textContent.includes('[*]'));
-            const bar = document.querySelector('#jp-main-statusbar');
-            return window.__runStarted && !busy && bar.textContent.includes('Idle');
+            return window.__runStarted && !busy && eval(status)() === 'idle';
         }""",
-        arg=CODE_PROMPTS,
+        arg=[CODE_PROMPTS, KERNEL_STATUS],
         timeout=timeout_ms,
         polling=250,
     )
+
+
+def start_cell(page, source: str) -> int:
+    """Add a code cell holding source at the end of the open notebook and start running it;
+    return its index among all cells (as in code_cells). Does not wait for it to finish."""
+    return page.evaluate(
+        """async (source) => {
+            const app = window.jupyterapp, notebook = app.shell.currentWidget.content;
+            notebook.activeCellIndex = notebook.widgets.length - 1;
+            await app.commands.execute('notebook:insert-cell-below');
+            await app.commands.execute('notebook:change-cell-to-code');
+            notebook.activeCell.model.sharedModel.setSource(source);
+            const index = notebook.activeCellIndex;
+            app.commands.execute('notebook:run-cell');  // not awaited: it may run for long
+            return index;
+        }""",
+        source,
+    )
+
+
+def run_cell(page, source: str, timeout_ms: int = 60_000) -> str:
+    """Run source in a new last cell of the open notebook; return what it printed (stdout).
+    Raises AssertionError if the cell raised."""
+    index = start_cell(page, source)
+    page.wait_for_function(
+        """([index, status]) => {
+            const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+            return cell.model.executionCount !== null && eval(status)() === 'idle';
+        }""",
+        arg=[index, KERNEL_STATUS],
+        timeout=timeout_ms,
+        polling=100,
+    )
+    cell = next(c for c in code_cells(page) if c["index"] == index)
+    errors = [o["text"] for o in cell["outputs"] if o["type"] == "error"]
+    assert not errors, f"the cell {source!r} raised {errors[0]}"
+    return "".join(o["text"] for o in cell["outputs"] if o["name"] == "stdout")
+
+
+# What an element looks like: its text and a hash of every canvas's pixels (getImageData),
+# so two calls differ when anything drawn in it differs (a MutationObserver misses canvases).
+LOOK = """(root) => {
+    let hash = 2166136261 >>> 0;  // FNV-1a over the pixels as 32-bit words
+    const canvases = [...root.querySelectorAll('canvas')].map((c) => {
+        const ctx = c.width && c.height ? c.getContext('2d') : null;
+        if (!ctx) { return c.width ? c.toDataURL() : 'empty'; }
+        const words = new Uint32Array(ctx.getImageData(0, 0, c.width, c.height).data.buffer);
+        for (let i = 0; i < words.length; i++) { hash = Math.imul(hash ^ words[i], 16777619); }
+        return `${c.width}x${c.height}:${hash >>> 0}`;
+    });
+    return {canvases: canvases.join(' '), text: root.textContent};
+}"""
 
 
 def code_cells(page) -> list[dict]:

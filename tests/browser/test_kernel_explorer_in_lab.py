@@ -1,7 +1,11 @@
-"""Notebook 04's KernelExplorer in a real JupyterLab: a student drags the step slider and
-presses the arrow keys; the picture and the feature map follow, and the sum shown is
-conv2d's value at that position (computed here, in the test, from the displayed settings).
+"""Notebook 04's KernelExplorer in a real JupyterLab: a student presses the arrow keys or drags
+the step slider, also while a long cell keeps the kernel busy; the pictures repaint at once and
+the sum shown is conv2d's value at that position. The expected values are computed here, in
+the test, with convhelpers.conv2d from the image, kernel and settings the notebook's explorer
+reports from Python.
 """
+
+import json
 
 import lab
 import numpy as np
@@ -11,75 +15,36 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 import convhelpers as ch
 
 NOTEBOOK = next((n for n in lab.notebooks() if n.startswith("04")), None)
-EXPLORER = ".jp-NotebookPanel .ke-root >> nth=0"  # the notebook's first explorer
+EXPLORER = '.jp-NotebookPanel [data-ch-widget="kernel-explorer"] >> nth=0'  # `explorer`
+STEP = 'input[type=range][aria-label="step"]'  # position: row * columns + col
 
-# Everything the first explorer shows that the test needs, read from the page.
-READ_STATE = """(root) => {
-    const q = (cls) => root.querySelector('.' + cls);
-    const now = (cls) => Number(q(cls).querySelector('.noUi-handle').getAttribute('aria-valuenow'));
-    const max = (cls) => Number(q(cls).querySelector('.noUi-handle').getAttribute('aria-valuemax'));
-    const sum = q('ke-sum');
-    const cell = sum.textContent.match(/\\[(\\d+), (\\d+)\\]/);
-    return {
-        position: now('ke-position'), row: now('ke-row'), col: now('ke-col'),
-        cols: max('ke-col') + 1,
-        padding: now('ke-padding'), stride: now('ke-stride'),
-        flip: q('ke-flip').classList.contains('mod-active'),
-        image: q('ke-image-choice').querySelector('select').value,
-        preset: q('ke-preset').querySelector('select').value,
-        kernel_text: q('ke-kernel-text').querySelector('textarea').value,
-        sum_cell: cell ? [Number(cell[1]), Number(cell[2])] : null,
-        sum_value: Number(sum.querySelector('.ke-sum-value').dataset.value),
-        image_src: q('ke-image').getAttribute('src'),
-        map_src: q('ke-featuremap').getAttribute('src'),
-    };
-}"""
+# What the notebook's first explorer works on, printed by the kernel.
+SETTINGS = """import json
+print(json.dumps({"image": explorer.image.tolist(), "kernel": explorer.kernel.tolist(),
+                  "padding": explorer.padding, "stride": explorer.stride,
+                  "flip": bool(explorer.flip)}))"""
+WHERE = "print(explorer.row, explorer.col, explorer.position, explorer.sum_value)"
+LONG_CELL = "import time\ntime.sleep(30)  # the kernel is busy; the explorer must not wait"
 
-# Settled: the kernel answered the last move (sum and pictures belong to the readouts).
-SETTLED = (
-    "([root, before]) => { const s = ("
-    + READ_STATE
-    + """)(root);
-    return s.sum_cell && s.sum_cell[0] === s.row && s.sum_cell[1] === s.col
-        && s.position === s.row * s.cols + s.col && s.position !== before.position
-        && s.image_src !== before.image_src && s.map_src !== before.map_src;
-}"""
-)
-
-# The explorer's image menu, in public convhelpers terms.
-IMAGES = {
-    "MNIST digit": lambda: ch.load_digits()[0][0].astype(float),  # digit #0
-    "4×4 example (2×2 kernel)": lambda: ch.EXAMPLE_IMAGE,
-    "photo crop (32×32)": lambda: ch.photo_crop(32),
-}
-
-
-def expected_map(state: dict) -> tuple[np.ndarray, float]:
-    """conv2d's feature map (Ho, Wo) for the shown image and settings, and a tolerance."""
-    assert state["image"] in IMAGES, f"the first explorer shows {state['image']!r}: teach the test"
-    image = IMAGES[state["image"]]()
-    if state["preset"] in ch.KERNELS:
-        kernel, atol = ch.KERNELS[state["preset"]], 1e-9
-    elif state["preset"] == "2×2 example":
-        kernel, atol = ch.EXAMPLE_KERNEL, 1e-9
-    else:  # typed in: the text shows 4 significant digits, each off by at most 0.005 %
-        kernel = ch.parse_kernel(state["kernel_text"])
-        atol = 1e-4 * float(np.abs(image).max() * np.abs(kernel).sum()) + 1e-9
-    feature_map = ch.conv2d(
-        image, kernel, stride=state["stride"], padding=state["padding"], flip=state["flip"]
-    )
-    return feature_map, atol
-
-
-def pictures(page) -> tuple[bytes, bytes]:
-    """What the image and the feature map look like on screen (PNG screenshots)."""
-    root = page.locator(EXPLORER)
-    return root.locator(".ke-image").screenshot(), root.locator(".ke-featuremap").screenshot()
+# What the explorer shows: the sum's cell and value, the step slider, how it looks.
+READ = f"""(root) => {{
+    const sum = root.querySelector('[data-ch=sum]');
+    const step = root.querySelector('{STEP}');
+    return {{
+        row: Number(sum.dataset.row), col: Number(sum.dataset.col),
+        value: Number(sum.dataset.value), text: sum.textContent,
+        step: Number(step.value), steps: Number(step.max) + 1,
+        look: ({lab.LOOK})(root),
+    }};
+}}"""
+# The pictures differ from `before` (a canvas changed, not only text).
+REPAINTED = f"([root, before]) => ({lab.LOOK})(root).canvases !== before"
 
 
 @pytest.fixture(scope="module")
 def explorer(browser, jupyter_lab):
-    """Notebook 04 opened and run in one tab, shared by this module's tests."""
+    """Notebook 04 opened and run in one tab (shared by this module's tests), and conv2d's
+    feature map for its first explorer's image and settings."""
     if NOTEBOOK is None:
         pytest.skip("notebook 04 is not in notebooks/ yet")
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
@@ -87,65 +52,127 @@ def explorer(browser, jupyter_lab):
         page = context.new_page()
         lab.open_notebook(page, jupyter_lab.url, NOTEBOOK)
         lab.run_all(page)
+        s = json.loads(lab.run_cell(page, SETTINGS))
+        feature_map = ch.conv2d(
+            np.array(s["image"]),
+            np.array(s["kernel"]),
+            stride=s["stride"],
+            padding=s["padding"],
+            flip=s["flip"],
+        )
         page.locator(EXPLORER).scroll_into_view_if_needed()
-        yield page
+        yield page, feature_map
     finally:
         context.close()
         lab.shutdown_kernels(jupyter_lab.url)
 
 
-def move_and_check(page, move, artifacts, name) -> dict:
-    """Do move(handle); wait for the kernel's answer; check pictures and sum; return the state."""
-    root = page.locator(EXPLORER)
-    handle = root.locator(".ke-position .noUi-handle")
-    before = root.evaluate(READ_STATE)
-    shots = pictures(page)
-    move(handle, before)
-    try:
-        page.wait_for_function(SETTLED, arg=[root.element_handle(), before], timeout=30_000)
-    except PlaywrightTimeout:
-        pytest.fail(f"the explorer did not settle after the move: {root.evaluate(READ_STATE)}")
-    after = root.evaluate(READ_STATE)
-    root.screenshot(path=str(artifacts / f"lab-kernel-explorer-{name}.png"))
-    image_shot, map_shot = pictures(page)
-    assert image_shot != shots[0], "the image (patch outline) did not change on screen"
-    assert map_shot != shots[1], "the feature map did not change on screen"
-    feature_map, atol = expected_map(after)
-    expected = float(feature_map[after["row"], after["col"]])
-    assert after["sum_value"] == pytest.approx(expected, abs=atol), (
-        f"at {after['row'], after['col']} the explorer shows {after['sum_value']}, "
-        f"conv2d gives {expected}"
+def shown(page) -> dict:
+    return page.locator(EXPLORER).evaluate(READ)
+
+
+def check_sum(state: dict, feature_map: np.ndarray) -> None:
+    """The sum shown is conv2d's value at its cell, and that cell is the step's position."""
+    rows, cols = feature_map.shape
+    assert state["steps"] == rows * cols, "the step slider does not cover the feature map"
+    assert (state["row"], state["col"]) == divmod(state["step"], cols)
+    expected = float(feature_map[state["row"], state["col"]])
+    assert state["value"] == pytest.approx(expected, rel=1e-9, abs=1e-9), (
+        f"at {state['row'], state['col']} the explorer shows {state['value']}, conv2d gives "
+        f"{expected}"
     )
-    return {"before": before, "after": after}
+
+
+def press_and_check(page, feature_map, key: str, artifacts=None, name="") -> dict:
+    """Press key on the step slider; the pictures must repaint at once and the sum be right."""
+    root = page.locator(EXPLORER)
+    before = shown(page)
+    root.locator(STEP).press(key)
+    try:  # no kernel is needed: the page redraws from the data it has
+        page.wait_for_function(
+            REPAINTED, arg=[root.element_handle(), before["look"]["canvases"]], timeout=5_000
+        )
+    except PlaywrightTimeout:
+        pytest.fail(f"{key}: the explorer's pictures did not change (it shows {shown(page)})")
+    after = shown(page)
+    if artifacts is not None:
+        root.screenshot(path=str(artifacts / f"lab-kernel-explorer-{name}.png"))
+    check_sum(after, feature_map)
+    return after
+
+
+def towards_a_strong_value(state: dict, feature_map: np.ndarray) -> tuple[str, int]:
+    """The arrow key and number of presses to the nearest position where |sum| > 1 (a strong
+    check: most of a digit's feature map is 0)."""
+    values, start = feature_map.ravel(), state["step"]
+    near = sorted((k for k in range(-99, 100) if k and 0 <= start + k < values.size), key=abs)
+    k = next(k for k in near if abs(values[start + k]) > 1)
+    return ("ArrowRight" if k > 0 else "ArrowLeft"), abs(k)
+
+
+def test_arrow_keys_step_the_explorer_and_python_follows(explorer, artifacts):
+    page, feature_map = explorer
+    start = shown(page)
+    check_sum(start, feature_map)
+    key, presses = towards_a_strong_value(start, feature_map)
+    root = page.locator(EXPLORER)
+    root.locator(STEP).focus()
+    for i in range(presses):
+        state = press_and_check(
+            page, feature_map, key, artifacts if i == presses - 1 else None, "keys"
+        )
+    assert abs(state["step"] - start["step"]) == presses
+    assert abs(state["value"]) > 1
+    # the kernel's explorer got every step (state in synced traits)
+    row, col, position, value = lab.run_cell(page, WHERE).split()
+    assert (int(row), int(col), int(position)) == (state["row"], state["col"], state["step"])
+    assert float(value) == pytest.approx(state["value"], rel=1e-9, abs=1e-9)
+
+
+# The cell at index is still running: queued or executing, no execution count yet.
+RUNNING = """(index) => {
+    const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+    return cell.model.executionCount === null
+        && cell.node.querySelector('.jp-InputPrompt').textContent.includes('[*]');
+}"""
+
+
+def test_the_explorer_repaints_while_the_kernel_is_busy(explorer, jupyter_lab, artifacts):
+    """A long cell runs, and the kernel process is even paused (SIGSTOP): ipykernel 7 answers
+    widget messages while a cell sleeps, so only a stopped kernel proves nothing waits for it."""
+    page, feature_map = explorer
+    index = lab.start_cell(page, LONG_CELL)
+    page.wait_for_function(RUNNING, arg=index, timeout=30_000)
+    try:
+        with lab.paused_kernels(jupyter_lab.pid) as pids:
+            assert len(pids) == 1, f"expected notebook 04's kernel alone, found {pids}"
+            root = page.locator(EXPLORER)
+            root.locator(STEP).focus()
+            start = shown(page)
+            key, presses = towards_a_strong_value(start, feature_map)
+            for _ in range(presses):
+                press_and_check(page, feature_map, key)
+            press_and_check(page, feature_map, "End", artifacts, "busy-end")
+            press_and_check(page, feature_map, "PageDown")
+            press_and_check(page, feature_map, "Home")
+            assert page.evaluate(RUNNING, index), "the long cell ended during the test"
+    finally:
+        lab.interrupt_kernels(jupyter_lab.url)
 
 
 def test_dragging_the_step_slider_moves_the_kernel(explorer, artifacts):
-    def drag(handle, before):
-        box = handle.bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        explorer.mouse.move(x, y)
-        explorer.mouse.down()
-        explorer.mouse.move(x + 25, y, steps=8)
-        explorer.mouse.up()
-
-    moved = move_and_check(explorer, drag, artifacts, "drag")
-    assert moved["after"]["position"] > moved["before"]["position"]
-
-
-def test_arrow_keys_move_the_kernel_one_step_each(explorer, artifacts):
-    """Step to the nearest position with a clearly non-zero sum (a strong check)."""
-    steps = []
-
-    def keys(handle, before):
-        values = expected_map(before)[0].ravel()
-        start = before["position"]
-        near = sorted((k for k in range(-99, 100) if k and 0 <= start + k < values.size), key=abs)
-        steps.append(next(k for k in near if abs(values[start + k]) > 1))
-        there, back = ("ArrowRight", "ArrowLeft") if steps[0] > 0 else ("ArrowLeft", "ArrowRight")
-        handle.focus()
-        for key in [there] * abs(steps[0]) + [back, there]:
-            handle.press(key)
-
-    moved = move_and_check(explorer, keys, artifacts, "keys")
-    assert moved["after"]["position"] == moved["before"]["position"] + steps[0]
-    assert abs(moved["after"]["sum_value"]) > 1
+    page, feature_map = explorer
+    page.wait_for_function(f"() => ({lab.KERNEL_STATUS})() === 'idle'", timeout=30_000)
+    root = page.locator(EXPLORER)
+    before = shown(page)
+    box = root.locator(STEP).bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.click(box["x"] + 0.25 * box["width"], y)  # the thumb jumps here
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.6 * box["width"], y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(REPAINTED, arg=[root.element_handle(), before["look"]["canvases"]])
+    after = shown(page)
+    root.screenshot(path=str(artifacts / "lab-kernel-explorer-drag.png"))
+    assert after["step"] > before["steps"] * 0.4
+    check_sum(after, feature_map)
