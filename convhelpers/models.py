@@ -25,8 +25,10 @@ __all__ = [
     "ReLU",
     "Sequential",
     "cnn_global_pool",
+    "global_pool_cnn",
     "mlp",
     "small_cnn",
+    "small_cnn_global_pool",
 ]
 
 
@@ -328,6 +330,50 @@ def cnn_global_pool(seed: int = 0) -> Sequential:
         MaxPool2D(),
         ReLU(),
         Conv2D(32, 64, 3, padding=1, rng=rng),
+        ReLU(),
+        GlobalAvgPool(),
+        Dense(64, 10, rng=rng),
+        input_shape=(1, None, None),
+    )
+
+
+def small_cnn_global_pool(seed: int = 0) -> Sequential:
+    """small_cnn with global average pooling in place of Flatten: any size (N, H, W) -> (N, 10).
+
+    The same layers and initial weights (same seed) except the head's first dense
+    layer, which now reads 32 channel averages instead of 32·7·7 = 1568 values:
+    conv 3x3 (1→8) → max-pool → ReLU → conv 3x3 (8→32) → max-pool → ReLU →
+    global average pool (32) → dense (32 → 128) → ReLU → dense (128 → 10).
+    """
+    model = small_cnn(seed)
+    i = next(i for i, layer in enumerate(model.layers) if isinstance(layer, Flatten))
+    model.layers[i] = GlobalAvgPool()
+    model.layers[i + 1] = Dense(32, 128, rng=np.random.default_rng([seed, 1]))
+    model.input_shape = (1, None, None)
+    return model
+
+
+def global_pool_cnn(seed: int = 0) -> Sequential:
+    """small_cnn's two convolutions, two more, then global average pooling: (N, H, W) -> (N, 10).
+
+    conv 3x3 (1→8) → max-pool → ReLU → conv 3x3 (8→32) → max-pool → ReLU →
+    conv 3x3 (32→64) → max-pool → ReLU → conv 3x3 (64→64) → ReLU →
+    global average pool (64) → dense (64 → 10); every conv has padding 1.
+    The third pooling lets the last convolution see the whole 28x28 digit;
+    no layer depends on where a feature is, so any image size works.
+    """
+    rng = np.random.default_rng(seed)
+    return Sequential(
+        Conv2D(1, 8, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Conv2D(8, 32, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Conv2D(32, 64, 3, padding=1, rng=rng),
+        MaxPool2D(),
+        ReLU(),
+        Conv2D(64, 64, 3, padding=1, rng=rng),
         ReLU(),
         GlobalAvgPool(),
         Dense(64, 10, rng=rng),
