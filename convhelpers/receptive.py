@@ -16,7 +16,7 @@ integers describe the windows of a whole layer, measured in input pixels:
 
 The rule, one layer at a time, starting from the image (size 1, jump 1, start 0):
 
-    a k x k convolution (stride s, padding p), or a k x k pooling window:
+    a k x k convolution (stride s, padding p; locally connected too), or a k x k pooling:
         size += (k - 1) * jump      the k windows of the layer below, each jump apart
         start -= p * jump           padding shifts the first window up and left
         jump *= s                   neighbouring units are s units of the layer below apart
@@ -33,8 +33,8 @@ from matplotlib.patches import Rectangle
 
 from ._validate import as_int, as_numeric_array
 from .images import to_float
+from .local import LocallyConnected2D
 from .models import Conv2D, Dense, Flatten, GlobalAvgPool, MaxPool2D, ReLU, Sequential
-from .plotting import show_image
 
 __all__ = [
     "ReceptiveField",
@@ -116,7 +116,7 @@ class ReceptiveField:
 
 def _window_of(layer) -> tuple[int, int, int] | None:
     """(kernel size, stride, padding) of a layer that slides a window; None if it has none."""
-    if isinstance(layer, Conv2D):
+    if isinstance(layer, (Conv2D, LocallyConnected2D)):  # the same windows, shared weights or not
         return layer.params["w"].shape[-1], layer.stride, layer.padding
     if isinstance(layer, MaxPool2D):
         return 2, 2, 0  # the course's pooling: 2x2 blocks, stride 2
@@ -153,7 +153,7 @@ def receptive_field(model, input_shape: tuple | None = None) -> list[ReceptiveFi
         elif not isinstance(layer, (ReLU, Flatten)):
             raise TypeError(
                 f"layer {index} is a {type(layer).__name__}: receptive_field knows Conv2D, "
-                "MaxPool2D, ReLU, Flatten, Dense and GlobalAvgPool"
+                "LocallyConnected2D, MaxPool2D, ReLU, Flatten, Dense and GlobalAvgPool"
             )
         own = window if window is not None and size is not None else (None, None, None)
         fields.append(ReceptiveField(index, repr(layer), tuple(shape), size, jump, start, *own))
@@ -332,65 +332,61 @@ def pixels_that_change(model, image, layer: int, unit, channel: int = 0) -> np.n
 # --- figures ------------------------------------------------------------------
 
 
-def show_receptive_fields(
-    model,
-    image,
-    *,
-    row: int | None = None,
-    col: int | None = None,
-    ax=None,
-    input_shape: tuple | None = None,
-):
-    """One unit of each convolution and pooling layer, its window drawn over image; the Axes.
+def show_receptive_fields(model, image, *, row: int | None = None, col: int | None = None):
+    """One panel per convolution and pooling layer: one unit's window over image; the Figure.
 
-    image: (H, W). For each layer the unit whose window is centred nearest input
-    pixel (row, col) (default: the image's centre) is chosen; its window is drawn as
-    a coloured square, labelled with its size in pixels. The dashed frame is the
-    image's border: a window reaching past it covers zero padding.
+    image: (H, W). In each panel the unit whose window is centred nearest input pixel
+    (row, col) (default: the image's centre) is outlined in orange, and the window of
+    its right-hand neighbour is dashed: they are one jump apart. The image is framed
+    by the zero padding (blue) that windows at the border reach into.
     """
     image = as_numeric_array(image, "image", ndim=2)
     height, width = image.shape
     row = height // 2 if row is None else as_int(row, "row", 0)
     col = width // 2 if col is None else as_int(col, "col", 0)
-    fields = receptive_field(model, input_shape or (1, height, width))
-    fields = [f for f in fields if f.kernel is not None]  # the convolutions and poolings
-    ax = show_image(image, ax, title=f"What one unit of each layer sees, near pixel ({row}, {col})")
-    low, high = -0.5, max(height, width) - 0.5
-    for f, colour in zip(fields, WINDOW_COLOURS * 3, strict=False):
-        unit = f.unit_near(row, col)
-        top, left = f.window(*unit)
-        label = f"layer {f.index} {f.layer}: unit {unit} sees {f.size}×{f.size} px"
-        ax.add_patch(
-            Rectangle(
-                (left - 0.5, top - 0.5),
-                f.size,
-                f.size,
-                fill=False,
-                lw=2.2,
-                edgecolor=colour,
-                label=label,
-            )
+    fields = [f for f in receptive_field(model, (1, height, width)) if f.kernel is not None]
+    if not fields:
+        raise ValueError("model has no convolution or pooling layer: no windows to show")
+    units = [f.unit_near(row, col) for f in fields]
+    margin = 0  # how far windows reach past the border: -start, or past the last row/column
+    for f in fields:
+        _, h, w = f.output_shape
+        beyond = (
+            f.start + f.size - 1 + (np.array([h, w]) - 1) * f.jump - (np.array([height, width]) - 1)
         )
-        low, high = (
-            min(low, top - 1.5, left - 1.5),
-            max(high, top + f.size + 0.5, left + f.size + 0.5),
-        )
-    ax.add_patch(
-        Rectangle(
-            (-0.5, -0.5),
-            width,
-            height,
-            fill=False,
-            ls="--",
-            lw=1,
-            edgecolor="0.5",
-            label=f"the image's border ({height}×{width}); outside it: zero padding",
-        )
+        margin = max(margin, -f.start, int(beyond.max()))
+    framed = np.full((height + 2 * margin, width + 2 * margin), np.nan)  # NaN: the padding
+    framed[margin : margin + height, margin : margin + width] = image
+    extent = (-margin - 0.5, width + margin - 0.5, height + margin - 0.5, -margin - 0.5)
+    vmax = 255 if image.dtype == np.uint8 else float(image.max()) or 1.0
+    cmap = plt.get_cmap("gray").with_extremes(bad=OUTSIDE_COLOUR)
+    fig, axes = plt.subplots(
+        1, len(fields), figsize=(3.0 * len(fields), 3.6), squeeze=False, layout="constrained"
     )
-    ax.set_xlim(low, high)
-    ax.set_ylim(high, low)  # rows grow downwards, as in the image
-    ax.legend(loc="upper left", bbox_to_anchor=(1.25, 1.0), fontsize=8, frameon=False)
-    return ax
+    for ax, f, (i, j) in zip(axes[0], fields, units, strict=True):
+        ax.imshow(np.ma.masked_invalid(framed), cmap=cmap, vmin=0, vmax=vmax, extent=extent)
+        top, left = f.window(i, j)
+        ax.add_patch(
+            Rectangle((left - 0.5, top - 0.5), f.size, f.size, fill=False, lw=2.5,
+                      edgecolor=WINDOW_COLOURS[0], label=f"unit ({i}, {j})")
+        )  # fmt: skip
+        if j + 1 < f.output_shape[2]:  # the neighbour's window, one jump to the right
+            ax.add_patch(
+                Rectangle((left + f.jump - 0.5, top - 0.5), f.size, f.size, fill=False, lw=1.5,
+                          ls="--", edgecolor=WINDOW_COLOURS[1], label=f"unit ({i}, {j + 1})")
+            )  # fmt: skip
+        ax.set_title(
+            f"layer {f.index}: {f.layer}\n{f.size}×{f.size} px, jump {f.jump} px", fontsize=9
+        )
+        ax.set_xlabel("column (pixels)")
+        ax.legend(loc="lower left", fontsize=7, framealpha=0.85)
+    axes[0, 0].set_ylabel("row (pixels)")
+    fig.suptitle(
+        f"The window of the unit centred nearest pixel ({row}, {col}) in each layer, and its "
+        f"right-hand neighbour's (blue frame: zero padding)",
+        fontsize=10,
+    )
+    return fig
 
 
 def show_top_patches(results: list[TopPatches], images, labels=None):

@@ -28,6 +28,7 @@ from convhelpers import (
     top_patches,
     unit_inputs,
 )
+from convhelpers.local import locally_connected_cnn
 
 
 def strided_net() -> Sequential:
@@ -79,8 +80,9 @@ def window_mask(field, i, j, height, width) -> np.ndarray:
         (small_cnn(seed=0), (28, 28)),
         (strided_net(), (21, 21)),
         (cnn_global_pool(seed=0), (20, 20)),
+        (locally_connected_cnn(seed=0, input_size=(12, 12)), (12, 12)),
     ],
-    ids=["small_cnn", "strided", "global_pool"],
+    ids=["small_cnn", "strided", "global_pool", "locally_connected"],
 )
 def test_windows_are_exactly_the_pixels_that_change_a_unit(model, shape):
     height, width = shape
@@ -229,12 +231,22 @@ def test_top_patches_refuses_bad_layers_and_channels(digits):
 
 def test_figures(digits):
     model = small_cnn(seed=1)
-    ax = show_receptive_fields(model, digits[0], row=3, col=20)
-    labels = [p.get_label() for p in ax.patches]
-    assert len(labels) == 5  # layers 0, 1, 3, 4 and the image's border
-    assert "3×3 px" in labels[0] and "10×10 px" in labels[3] and "border" in labels[4]
-    assert ax.get_xlim()[0] < -0.5  # room for windows that hang over the border
-    assert ax.get_xlabel() == "column (pixels)"
+    fig = show_receptive_fields(model, digits[0], row=3, col=20)
+    assert len(fig.axes) == 4  # layers 0, 1, 3 and 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "3×3 px, jump 1 px" in titles[0] and "10×10 px, jump 4 px" in titles[3]
+    fields = receptive_field(model)
+    for ax, k in zip(fig.axes, (0, 1, 3, 4), strict=True):
+        unit = fields[k].unit_near(3, 20)
+        top, left = fields[k].window(*unit)
+        window, neighbour = ax.patches
+        assert window.get_xy() == (left - 0.5, top - 0.5) and window.get_width() == fields[k].size
+        assert neighbour.get_xy() == (left + fields[k].jump - 0.5, top - 0.5)
+        assert window.get_label() == f"unit {unit}"
+    assert fig.axes[3].images[0].get_extent() == [-3.5, 30.5, 30.5, -3.5]  # the padding shows
+    assert fig.axes[0].get_xlabel() == "column (pixels)"
+    with pytest.raises(ValueError, match="no convolution or pooling"):
+        show_receptive_fields(mlp(seed=0), digits[0])
     results = top_patches(model, digits, 3, [0, 1, 2], k=4)
     fig = show_top_patches(results, digits, labels=np.arange(40) % 10)
     assert len(fig.axes) == 3 * 5
