@@ -1,17 +1,19 @@
-"""Notebook 06's helpers: digits on a canvas, the permutation comparison, the shift widget."""
+"""Notebook 06's helpers: digits on a canvas, the pixel-shuffling layer, the shift widget."""
 
 import numpy as np
 import pytest
 
 from convhelpers import (
+    ShufflePixels,
     cnn_global_pool,
-    compare_on_permuted,
+    permute_pixels,
     place_on_canvas,
     shift,
     shift_predictions_widget,
     show_params_vs_accuracy,
     small_cnn,
     softmax,
+    with_shuffled_pixels,
 )
 
 
@@ -66,50 +68,28 @@ def test_place_on_canvas_rejects_a_canvas_too_small():
         place_on_canvas(_images(), 20)
 
 
-class _NearestMean:
-    """A classifier that sees pixels as an unordered list: the same accuracy after a permutation."""
-
-    def __init__(self, X, y):
-        flat = X.reshape(len(X), -1).astype(float)
-        self.means = np.stack([flat[y == c].mean(axis=0) for c in range(2)])
-
-    def predict(self, X):
-        flat = X.reshape(len(X), -1).astype(float)
-        return ((flat[:, None] - self.means) ** 2).sum(axis=2).argmin(axis=1)
-
-
-def _two_classes():
-    """Class 0: ink on the left half; class 1: on the right half (plus noise)."""
-    rng = np.random.default_rng(2)
-    y = np.arange(60) % 2
-    X = rng.integers(0, 60, size=(60, 6, 6)).astype(np.uint8)
-    X[y == 0, :, :3] += 150
-    X[y == 1, :, 3:] += 150
-    return X, y
-
-
-def test_compare_on_permuted_applies_one_permutation_to_train_and_test():
-    X, y = _two_classes()
+def test_shuffle_pixels_layer_is_permute_pixels_and_sends_gradients_back():
+    X = _images(3, 6, 6)
     perm = np.random.default_rng(0).permutation(36)
-    fixed = _NearestMean(X, y)  # trained once on unpermuted pixels, ignores its training set
-    results = compare_on_permuted(
-        {"nearest mean": _NearestMean, "fixed": lambda X_, y_: fixed},
-        X[:40],
-        y[:40],
-        X[40:],
-        y[40:],
-        perm,
-    )
-    assert list(results) == ["nearest mean", "fixed"]
-    assert results["nearest mean"]["original"] == 1.0
-    assert results["nearest mean"]["permuted"] == 1.0  # retrained on the permuted pixels
-    assert results["fixed"]["original"] == 1.0
-    assert results["fixed"]["permuted"] < 0.9  # it never saw the permuted layout
-    assert results["fixed"]["models"] == (fixed, fixed)
-    original, permuted = results["nearest mean"]["models"]
-    np.testing.assert_allclose(permuted.means, original.means[:, perm])  # pixel k from perm[k]
-    with pytest.raises(TypeError, match="trainers"):
-        compare_on_permuted({}, X, y, X, y, perm)
+    layer = ShufflePixels(perm)
+    x = X[:, None].astype(np.float64)  # (N, 1, 6, 6)
+    np.testing.assert_array_equal(layer.forward(x)[:, 0], permute_pixels(X, perm))
+    dout = np.random.default_rng(1).standard_normal(x.shape)
+    dx = layer.backward(dout)  # d/dx of sum(shuffle(x) * dout)
+    np.testing.assert_array_equal(dx.reshape(3, 36)[:, perm], dout.reshape(3, 36))
+    with pytest.raises(ValueError, match="permutation"):
+        ShufflePixels([0, 0, 1])
+    with pytest.raises(ValueError, match="36 entries"):
+        layer.forward(np.zeros((1, 1, 5, 5)))
+
+
+def test_with_shuffled_pixels_sees_the_shuffled_image_through_the_same_layers():
+    model = small_cnn(seed=0)
+    perm = np.random.default_rng(0).permutation(784)
+    shuffled = with_shuffled_pixels(model, perm)
+    assert shuffled.layers[1:] == model.layers and shuffled.num_params() == model.num_params()
+    X = _images(4)
+    np.testing.assert_array_equal(shuffled.scores(X), model.scores(permute_pixels(X, perm)))
 
 
 def test_shift_predictions_widget_moves_the_image_and_asks_every_model():
@@ -150,6 +130,8 @@ def test_shift_predictions_widget_rejects_bad_models():
         shift_predictions_widget({"x": object()}, _images(1)[0], 0)
     with pytest.raises(ValueError, match="2-D"):
         shift_predictions_widget({"cnn": small_cnn()}, _images(2), 0)
+    with pytest.raises(ValueError, match=r"label must be a class in 0\.\.9, got 10"):
+        shift_predictions_widget({"cnn": small_cnn()}, _images(1)[0], 10, max_shift=1)
 
 
 def test_show_params_vs_accuracy_places_and_labels_each_model():

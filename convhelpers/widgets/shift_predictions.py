@@ -98,6 +98,8 @@ def shift_predictions_widget(
     probabilities = np.stack(  # (side*side, models, classes)
         [softmax(np.asarray(m.scores(moved), dtype=np.float64)) for m in models.values()], axis=1
     )
+    if label >= probabilities.shape[-1]:
+        raise ValueError(f"label must be a class in 0..{probabilities.shape[-1] - 1}, got {label}")
     vmax = 255 if image.dtype == np.uint8 else max(float(image.max()), 1e-6)
     return ShiftPredictions(
         image,
