@@ -6,7 +6,7 @@
 
 const PAD_PX = 336; // the pad's side on screen, about
 const GRID_PX = 224; // the models' grid beside it, about
-const BRUSH = 1.4; // brush radius in pad pixels: strokes 2-3 pixels wide, as MNIST's
+const BRUSH = 2.0; // brush radius in pad pixels: a 1 drawn 3/4 of the pad tall gets MNIST's ~3 px
 const NO_KERNEL_MS = 1500; // no answer by then: say that predictions need a kernel
 const COLOURS = { bar: "#5D3A9B", top: "#E66100" }; // colour-blind-safe pair
 
@@ -77,10 +77,10 @@ function render({ model, el }) {
   pad.style.height = `${side}px`;
   const ctx = pad.getContext("2d", { willReadFrequently: true });
   const seen = canvas(shown, shown, Math.max(2, Math.round(GRID_PX / shown)),
-    `what the models read: the ${shown}×${shown} grid made from your drawing`);
+    `what the models read: your digit as a ${shown}×${shown} grid`);
   seen.classList.add("dp-grid");
   const clear = h("button", { class: "dp-clear", "aria-label": "clear the pad" }, "Clear");
-  const note = h("div", { class: "ch-note dp-no-kernel", role: "status" });
+  const note = h("div", { class: "ch-note dp-no-kernel", role: "status", style: { maxWidth: `${side}px` } });
   const rows = names.map(modelRow);
 
   // --- drawing: white ink on black, a soft round brush ('lighten' keeps the brighter ink)
