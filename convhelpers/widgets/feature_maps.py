@@ -27,10 +27,9 @@ class FeatureMaps(anywidget.AnyWidget):
 
     State: ``digit``, ``layer`` (a model layer whose output is a stack of maps),
     ``channel`` (also as ``controls[name].value``). Shown: ``shown_maps`` (h, w),
-    ``shown_probabilities`` (10,),
-    ``prediction``. Data: ``maps`` float32, for each entry of ``layers`` in turn
-    (N, C, h, w) at its ``offset``; ``limits`` float32 (layers, N), each layer's
-    colour scale per digit. Built by :func:`feature_maps_widget`.
+    ``shown_probabilities`` (10,), ``prediction``. Data: ``maps`` float32, for each
+    entry of ``layers`` in turn (N, C, h, w) at its ``offset``; ``limits`` float32
+    (layers, N), each layer's colour scale per digit. Built by :func:`feature_maps_widget`.
     """
 
     _esm = esm("grids.js", "feature_maps.js")

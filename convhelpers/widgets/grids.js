@@ -1,6 +1,7 @@
-// grids.js: pieces shared by the widgets of notebooks 01-03, 05 and 06 (windows.js,
-// arithmetic.js, shuffle.js, shift_scores.js, feature_maps.js, shift_predictions.js).
-// base.py's esm() puts it after draw.js, so draw.js's helpers are in scope here.
+// grids.js: pieces shared by the widgets of notebooks 01-03, 05 and 06 (digit_window.js,
+// photo_window.js, brightness_contrast.js, shuffle_explorer.js, shift_explorer.js,
+// feature_maps.js, shift_predictions.js). base.py's esm() puts it after draw.js, so
+// draw.js's helpers are in scope here.
 
 // The widget's root element: named for browser tests (data-ch-widget) and styled.
 function widgetRoot(el, name) {
@@ -15,7 +16,6 @@ const GRIDS_STYLE = `
   background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222); }
 .ch-widget .ch-toggle[aria-pressed="true"] { background: #0072B2; border-color: #0072B2; color: #fff; }
 .ch-widget .ch-table caption { font-size: 12px; padding-bottom: 2px; }
-.ch-widget .ch-stale { opacity: 0.45; }
 `;
 
 // A block with a bold title above its content.
@@ -30,6 +30,7 @@ function stacked(base, scale) {
   return { stack: h("div", { class: "ch-stack" }, base, over), over };
 }
 
+// Wipe a canvas (an overlay) to transparent.
 function clear(c) {
   c.getContext("2d").clearRect(0, 0, c.width, c.height);
 }
