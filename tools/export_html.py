@@ -39,6 +39,7 @@ from budget import run_notebook  # noqa: E402  (one way to run a notebook in a f
 __all__ = [
     "copy_scripts",
     "export",
+    "export_notebook",
     "index_page",
     "kernel_only_widgets",
     "note_kernel_widgets",
@@ -171,13 +172,13 @@ def page_html(nb, title: str) -> str:
     return body
 
 
-def export(path: Path, out_dir: Path) -> tuple[Path, str]:
-    """Run one notebook, write out_dir/<name>.html; return (that file, the notebook's title)."""
-    nb = nbformat.read(path, as_version=4)
+def export_notebook(nb, name: str, out_dir: Path) -> tuple[Path, str]:
+    """Run nb (in place: it keeps its outputs and widget state), write out_dir/<name>.html;
+    return (that file, the notebook's title)."""
     run = run_notebook(nb)
     notes = note_kernel_widgets(nb)
-    title = title_of(nb, path.stem)
-    target = out_dir / f"{path.stem}.html"
+    title = title_of(nb, name)
+    target = out_dir / f"{name}.html"
     target.write_text(page_html(nb, title), encoding="utf-8")
     views = sum(
         WIDGET_VIEW in out.get("data", {}) for c in nb.cells for out in c.get("outputs", [])
@@ -185,6 +186,11 @@ def export(path: Path, out_dir: Path) -> tuple[Path, str]:
     usage = f"{run.seconds:.0f} s, kernel {run.peak_mb:.0f} MB"
     print(f"{target}  ({usage}, {views} widgets, {notes} of them need the kernel)", flush=True)
     return target, title
+
+
+def export(path: Path, out_dir: Path) -> tuple[Path, str]:
+    """Run the notebook at path, write out_dir/<its name>.html; return (that file, its title)."""
+    return export_notebook(nbformat.read(path, as_version=4), path.stem, out_dir)
 
 
 def index_page(pages: list[tuple[Path, str]]) -> str:

@@ -48,6 +48,7 @@ def test_browser_missing_says_how_to_enable_the_tests(tmp_path, monkeypatch):
 
 
 def test_the_server_and_its_kernels_stop_when_the_block_fails(tmp_path):
+    """Also: paused_kernels stops the kernel for its block and lets it go on afterwards."""
     with pytest.raises(RuntimeError, match="a test failed"):
         with lab.lab_server(tmp_path) as server:
             request = urllib.request.Request(
@@ -56,6 +57,10 @@ def test_the_server_and_its_kernels_stop_when_the_block_fails(tmp_path):
             urllib.request.urlopen(request, timeout=60).close()
             kernels = lab.kernel_pids(server.pid)
             assert len(kernels) == 1
+            with lab.paused_kernels(server.pid) as paused:  # SIGSTOP, then SIGCONT
+                assert paused == kernels
+                assert psutil.Process(kernels[0]).status() == psutil.STATUS_STOPPED
+            assert psutil.Process(kernels[0]).status() != psutil.STATUS_STOPPED
             raise RuntimeError("a test failed")
     for pid in [server.pid, *kernels]:
         assert not psutil.pid_exists(pid), f"process {pid} is still running"
