@@ -400,9 +400,10 @@ def run_cell(page, source: str, timeout_ms: int = 60_000) -> str:
     return "".join(o["text"] for o in cell["outputs"] if o["name"] == "stdout")
 
 
-# What an element looks like: its text and a hash of every canvas's pixels (getImageData),
-# so two calls differ when anything drawn in it differs (a MutationObserver misses canvases).
-LOOK = """(root) => {
+# What an element looks like: its text (but the text inside `skip`, e.g. a slider's own
+# readout) and a hash of every canvas's pixels (getImageData), so two calls differ when
+# anything drawn in it differs (a MutationObserver alone misses canvas drawing).
+LOOK = """(root, skip = null) => {
     let hash = 2166136261 >>> 0;  // FNV-1a over the pixels as 32-bit words
     const canvases = [...root.querySelectorAll('canvas')].map((c) => {
         const ctx = c.width && c.height ? c.getContext('2d') : null;
@@ -411,7 +412,11 @@ LOOK = """(root) => {
         for (let i = 0; i < words.length; i++) { hash = Math.imul(hash ^ words[i], 16777619); }
         return `${c.width}x${c.height}:${hash >>> 0}`;
     });
-    return {canvases: canvases.join(' '), text: root.textContent};
+    const texts = [], walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!skip || !skip.contains(n)) { texts.push(n.data); }
+    }
+    return {canvases: canvases.join(' '), text: texts.join('')};
 }"""
 
 

@@ -39,7 +39,7 @@ EXPECTED_WIDGETS = {
     "02": {"shuffle-explorer"},
     "03": {"shift-explorer"},
     "04": {"kernel-explorer"},
-    "05": {"feature-maps"},
+    "05": {"feature-maps", "digit-pad"},
     "06": {"shift-predictions"},
 }
 
