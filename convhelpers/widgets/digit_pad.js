@@ -8,7 +8,8 @@ const PAD_PX = 336; // the pad's side on screen, about
 const GRID_PX = 224; // the models' grid beside it, about
 const BRUSH = 2.0; // brush radius in pad pixels: a 1 drawn 3/4 of the pad tall gets MNIST's ~3 px
 const NO_KERNEL_MS = 1500; // no answer by then: say that predictions need a kernel
-const COLOURS = { bar: "#5D3A9B", top: "#E66100" }; // colour-blind-safe pair
+// blue and orange: colour-blind safe; the blue is the theme's own (lighter in the dark theme)
+const COLOURS = { bar: "var(--jp-brand-color1, #0072B2)", top: "#E66100" };
 
 const DP_STYLE = `
 .dp-pad { touch-action: none; cursor: crosshair; background: #000; display: block;
@@ -16,6 +17,7 @@ const DP_STYLE = `
 .dp-pad:focus-visible { outline: 2px solid #E66100; outline-offset: 2px; }
 .dp-column { display: flex; flex-direction: column; gap: 6px; align-items: flex-start; }
 .dp-caption { font-weight: bold; }
+.dp-stale { opacity: 0.4; }
 .dp-model { margin-bottom: 10px; }
 .dp-top { display: inline-block; font-size: 28px; font-weight: bold; min-width: 1em;
   color: ${COLOURS.top}; }
@@ -208,13 +210,17 @@ function render({ model, el }) {
   showInk();
   showImage();
   showPredictions();
+  const answers = h("div", { class: "ch-row dp-answers" },
+    h("div", { class: "dp-column" },
+      h("span", { class: "dp-caption" }, `what the models read (${shown}×${shown})`), seen),
+    h("div", { class: "dp-column dp-results" }, ...rows));
+  // While the note shows, the grid and the bars belong to an earlier drawing: dim them.
+  new MutationObserver(() => answers.classList.toggle("dp-stale", !note.hidden))
+    .observe(note, { attributes: true, attributeFilter: ["hidden"] });
   const root = h("div", { class: "dp-root", "data-ch-widget": "digit-pad" },
     h("style", {}, DP_STYLE),
     h("div", { class: "ch-row" },
-      h("div", { class: "dp-column" }, pad, h("div", {}, clear), note),
-      h("div", { class: "dp-column" },
-        h("span", { class: "dp-caption" }, `what the models read (${shown}×${shown})`), seen),
-      h("div", { class: "dp-column dp-results" }, ...rows)));
+      h("div", { class: "dp-column" }, pad, h("div", {}, clear), note), answers));
   styled(root);
   el.append(root);
 }

@@ -155,4 +155,5 @@ def test_without_a_kernel_the_pad_still_draws_and_says_so(pad_page, jupyter_lab,
     assert pad.evaluate(INK_ON_PAD) > ink_before  # drawing needs no kernel
     expect(note).to_be_visible(timeout=10_000)
     expect(note).to_contain_text("predictions need a running kernel")
+    expect(pad.locator(".dp-answers")).to_have_class("ch-row dp-answers dp-stale")  # dimmed
     pad.screenshot(path=str(artifacts / "lab-digit-pad-no-kernel.png"))
