@@ -21,9 +21,9 @@ NO_VALUE = (40, 40, 40)
 READ = """() => {
     const root = document.querySelector('[data-ch-widget="kernel-explorer"]');
     const sum = root.querySelector('[data-ch="sum"]');
-    const grids = [...root.querySelectorAll('.ke-panel')].map((p) => ({
-        title: p.firstChild.textContent,
-        cells: [...p.querySelector('.ke-grid').children].map((c) => c.textContent),
+    const grids = [...root.querySelectorAll('table.ch-table')].map((t) => ({
+        title: t.caption.textContent,
+        cells: [...t.querySelectorAll('td')].map((c) => c.textContent),
     }));
     const pixels = (label) => {
         const c = root.querySelector(`canvas[aria-label^="${label}"]`);

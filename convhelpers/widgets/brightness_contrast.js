@@ -74,7 +74,7 @@ function render({ model, el }) {
       titled("original", original),
       titled("uint8, wraps around ❌", wrappedPic),
       titled("float, clipped to 0–255 ✅", clippedPic)),
-    colourBar(lut, 0, 255, "pixel value"),
+    colourBar(lut, "pixel value"),
     info,
   );
   draw();

@@ -15,7 +15,7 @@ function render({ model, el }) {
 
   const picture = canvas(W, H, scale, "the digit, its window outlined in orange");
   const { stack, over } = stacked(picture, scale);
-  const table = valueTable(size, size);
+  const table = valueTable();
   const info = h("div", { class: "ch-note" });
   const patch = new Uint8Array(size * size);
 
@@ -30,7 +30,7 @@ function render({ model, el }) {
     for (let i = 0; i < size; i++) {
       patch.set(image.subarray((r + i) * W + c, (r + i) * W + c + size), i * size);
     }
-    table.show(patch, lut, 0, 255, `image[${r}:${r + size}, ${c}:${c + size}]`);
+    table.show(patch, size, size, lut, 0, 255, `image[${r}:${r + size}, ${c}:${c + size}]`);
     let lo = 255, hi = 0, largest = 0;
     for (const v of image) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     for (const v of patch) largest = Math.max(largest, v);
@@ -47,7 +47,7 @@ function render({ model, el }) {
   el.append(
     h("div", { class: "ch-row" }, digit, first, row, col),
     h("div", { class: "ch-row" }, titled("the digit (window in orange)", stack), table),
-    colourBar(lut, 0, 255, "pixel value"),
+    colourBar(lut, "pixel value"),
     info,
   );
   draw();

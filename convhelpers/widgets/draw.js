@@ -44,23 +44,101 @@ function canvas(w, h_, scale, label) {
   return c;
 }
 
-// Paint values (length w*h) into canvas c through a 768-byte colour table.
+// Where value v's colour starts in a 768-byte colour table (the index of its red byte):
 // vmin gets the table's first colour, vmax its last (values outside are clipped).
+function lutIndex(v, vmin, vmax) {
+  return Math.max(0, Math.min(255, Math.floor((v - vmin) * (255 / (vmax - vmin || 1))))) * 3;
+}
+
+// Paint values (length w*h) into canvas c through a 768-byte colour table (see lutIndex).
 // special(i, value), if given, may return an [r, g, b] for cell i instead (e.g. NaN cells).
 function paint(c, values, w, h_, lut, vmin = 0, vmax = 255, special = null) {
   if (c.width !== w || c.height !== h_) { c.width = w; c.height = h_; }
   const ctx = c.getContext("2d");
   const img = ctx.createImageData(w, h_);
-  const k = 255 / (vmax - vmin || 1);
   for (let i = 0; i < w * h_; i++) {
     const own = special && special(i, values[i]);
-    const idx = Math.max(0, Math.min(255, Math.floor((values[i] - vmin) * k))) * 3;
+    const idx = lutIndex(values[i], vmin, vmax);
     img.data[4 * i] = own ? own[0] : lut[idx];
     img.data[4 * i + 1] = own ? own[1] : lut[idx + 1];
     img.data[4 * i + 2] = own ? own[2] : lut[idx + 2];
     img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
+}
+
+// Wipe a canvas (an overlay) to transparent.
+function clear(c) {
+  c.getContext("2d").clearRect(0, 0, c.width, c.height);
+}
+
+// Text for numbers: '-0' never shows; significant(v, 4) keeps 4 significant digits.
+function cleanZero(text) {
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
+function significant(v, digits) {
+  return cleanZero(String(Number(v.toPrecision(digits))));
+}
+
+// How the cells of a value table write values: whole numbers whole when all of them are,
+// else 2 decimals (1 from 10 up, none from 100 up).
+function cellFormat(values) {
+  let whole = true, largest = 0;
+  for (const v of values) {
+    if (Math.abs(v - Math.round(v)) > 1e-8 + 1e-5 * Math.abs(v)) whole = false;
+    largest = Math.max(largest, Math.abs(v));
+  }
+  const digits = whole ? 0 : largest < 10 ? 2 : largest < 100 ? 1 : 0;
+  return (v) => cleanZero(v.toFixed(digits));
+}
+
+// A table of numbers under a caption, each cell coloured by its value through a 768-byte
+// colour table (as render.html_grid): dark text on light cells, light text on dark ones.
+// table.show(values, rows, cols, lut, vmin, vmax, text = caption) refills it in place (new
+// cells when rows x cols changes); values run row by row. cell: [width, height], screen px.
+function valueTable(caption = "", { cell = [30, 30] } = {}) {
+  const title = h("caption", {}, caption);
+  const table = h("table", { class: "ch-table" }, title);
+  let cells = [];
+  table.show = (values, rows, cols, lut, vmin, vmax, text = caption) => {
+    title.textContent = text;
+    if (cells.length !== rows * cols || table.rows.length !== rows) {
+      const style = { width: `${cell[0]}px`, height: `${cell[1]}px` };
+      cells = Array.from({ length: rows * cols }, () => h("td", { style }));
+      const trs = Array.from({ length: rows }, (_, i) =>
+        h("tr", {}, ...cells.slice(i * cols, (i + 1) * cols)));
+      table.replaceChildren(title, ...trs);
+    }
+    const fmt = cellFormat(values);
+    for (let k = 0; k < cells.length; k++) {
+      const i = lutIndex(values[k], vmin, vmax);
+      const [r, g, b] = [lut[i], lut[i + 1], lut[i + 2]];
+      cells[k].style.background = `rgb(${r},${g},${b})`;
+      cells[k].style.color = 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "#000" : "#fff";
+      cells[k].textContent = fmt(values[k]);
+    }
+  };
+  return table;
+}
+
+// A colour bar: the table's colours from lo (left) to hi (right) under its label, the two
+// ends and the middle written below. bar.set(lo, hi, ...notes) writes new ends and puts
+// notes (nodes, e.g. colour swatches) under it.
+function colourBar(lut, label, lo = 0, hi = 255) {
+  const strip = canvas(256, 1, 1, `colour bar: ${label}`);
+  Object.assign(strip.style, { width: "200px", height: "10px" });
+  paint(strip, Array.from({ length: 256 }, (_, i) => i), 256, 1, lut, 0, 255);
+  const ends = [h("span"), h("span"), h("span")];
+  const notes = h("div");
+  const bar = h("div", { class: "ch-colourbar" }, h("div", {}, label), strip,
+    h("div", { class: "ch-ends" }, ...ends), notes);
+  bar.set = (low, high, ...extra) => {
+    strip.setAttribute("aria-label", `colour bar: ${label}, ${low} to ${high}`);
+    [low, (low + high) / 2, high].forEach((v, i) => { ends[i].textContent = significant(v, 4); });
+    notes.replaceChildren(...extra);
+  };
+  bar.set(lo, hi);
+  return bar;
 }
 
 // A rectangle outline drawn over canvas c, in grid cells (thin: one screen pixel is
@@ -184,6 +262,13 @@ const CH_STYLE = `
 .ch-widget .ch-row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .ch-widget .ch-stack { position: relative; display: inline-block; line-height: 0; }
 .ch-widget .ch-note { color: var(--jp-ui-font-color2, #555); font-size: 12px; }
+.ch-widget .ch-table { border-collapse: collapse; }
+.ch-widget .ch-table caption { text-align: left; padding-bottom: 2px; }
+.ch-widget .ch-table td { padding: 0; text-align: center; border: 1px solid #888;
+  font: 12px var(--jp-code-font-family, monospace); }
+.ch-widget .ch-colourbar { font-size: 11px; margin-top: 4px; }
+.ch-widget .ch-colourbar canvas { border: 1px solid #888; }
+.ch-widget .ch-ends { width: 202px; display: flex; justify-content: space-between; }
 .ch-widget select, .ch-widget textarea, .ch-widget button { font: inherit;
   background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222);
   border: 1px solid var(--jp-border-color1, #888); }

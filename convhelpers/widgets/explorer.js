@@ -1,7 +1,8 @@
 // explorer.js: notebook 04's KernelExplorer, drawn in the page. explorer.py holds the state
 // (synced traits) and sends the image, the kernel and the whole feature map once per input;
 // every step, Play and hover repaints here without a message to Python. base.py's esm() puts
-// draw.js in front of this file, so its helpers (h, canvas, paint, overlay, box, ...) are in scope.
+// draw.js in front of this file, so its helpers (h, canvas, paint, valueTable, colourBar, ...)
+// are in scope.
 
 const KE_ORANGE = "#E66100"; // the patch; dashed: the one under the pointer
 const KE_PURPLE = "#5E3C99"; // the edge of the unpadded image
@@ -17,14 +18,7 @@ const KE_NEEDS_PYTHON =
 
 const KE = '[data-ch-widget="kernel-explorer"]';
 const KE_STYLE = `
-${KE} .ke-grid { display: inline-grid; gap: 1px; background: #888; border: 1px solid #888; }
-${KE} .ke-cell { width: 38px; height: 26px; display: flex; align-items: center;
-  justify-content: center; font: 12px var(--jp-code-font-family, monospace); }
-${KE} .ke-panel { display: inline-flex; flex-direction: column; gap: 2px; }
 ${KE} .ke-sign { font-size: 22px; padding: 0 6px; align-self: center; }
-${KE} .ke-legend { font-size: 11px; margin-top: 4px; }
-${KE} .ke-legend canvas { border: 1px solid #888; }
-${KE} .ke-ends { width: 202px; display: flex; justify-content: space-between; }
 ${KE} .ke-swatch { display: inline-block; width: 10px; height: 10px; border: 1px solid #888;
   margin-right: 4px; vertical-align: middle; }
 ${KE} .ke-sum { line-height: 1.6; margin: 4px 0; }
@@ -36,68 +30,9 @@ ${KE} textarea { font-family: var(--jp-code-font-family, monospace); width: 170p
 ${KE} canvas.ke-pointer { cursor: crosshair; }
 `;
 
-// Text for numbers: '-0' never shows; cells keep integers whole (a few decimals otherwise).
-function keClean(text) {
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
-}
-function keCellFormat(values) {
-  let whole = true, largest = 0;
-  for (const v of values) {
-    if (Math.abs(v - Math.round(v)) > 1e-8 + 1e-5 * Math.abs(v)) whole = false;
-    largest = Math.max(largest, Math.abs(v));
-  }
-  const digits = whole ? 0 : largest < 10 ? 2 : largest < 100 ? 1 : 0;
-  return (v) => keClean(v.toFixed(digits));
-}
-function keSig(v, digits) {
-  return keClean(String(Number(v.toPrecision(digits))));
-}
 function keTerm(v) { // a factor in the written-out sum: negatives in brackets
-  const text = keSig(v, 4);
+  const text = significant(v, 4);
   return v < 0 && text !== "0" ? `(${text})` : text;
-}
-function keRGB(lut, v, vmin, vmax) {
-  const k = Math.max(0, Math.min(255, Math.floor(((v - vmin) * 255) / (vmax - vmin || 1)))) * 3;
-  return [lut[k], lut[k + 1], lut[k + 2]];
-}
-
-// A grid of numbers on coloured cells; text black or white, whichever reads better.
-function keGrid(caption) {
-  const grid = h("div", { class: "ke-grid", role: "group", "aria-label": caption });
-  const title = h("span", {}, caption);
-  const panel = h("div", { class: "ke-panel" }, title, grid);
-  panel.show = (values, rows, cols, lut, vmin, vmax, text = caption) => {
-    title.textContent = text;
-    if (grid.childElementCount !== rows * cols) {
-      grid.replaceChildren(...Array.from({ length: rows * cols }, () => h("div", { class: "ke-cell" })));
-    }
-    grid.style.gridTemplateColumns = `repeat(${cols}, auto)`;
-    const fmt = keCellFormat(values);
-    values.forEach((v, i) => {
-      const [r, g, b] = keRGB(lut, v, vmin, vmax);
-      const cell = grid.children[i];
-      cell.textContent = fmt(v);
-      cell.style.background = `rgb(${r},${g},${b})`;
-      cell.style.color = 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "#000" : "#fff";
-    });
-  };
-  return panel;
-}
-
-// A colour bar with its end values and its middle, under a label.
-function keLegend(lut, label) {
-  const bar = canvas(256, 1, 1, `colour bar: ${label}`);
-  Object.assign(bar.style, { width: "200px", height: "10px" });
-  paint(bar, Array.from({ length: 256 }, (_, i) => i), 256, 1, lut, 0, 255);
-  const ends = [h("span"), h("span"), h("span")];
-  const extra = h("div");
-  const el = h("div", { class: "ke-legend" }, h("div", {}, label), bar,
-    h("div", { class: "ke-ends" }, ...ends), extra);
-  el.set = (lo, hi, ...swatches) => {
-    [lo, (lo + hi) / 2, hi].forEach((v, i) => { ends[i].textContent = keSig(v, 4); });
-    extra.replaceChildren(...swatches);
-  };
-  return el;
 }
 function keSwatch(colour, text) {
   const css = Array.isArray(colour) ? `rgb(${colour.join(",")})` : colour;
@@ -177,8 +112,10 @@ function render({ model, el }) {
   image.classList.add("ke-pointer");
   map.classList.add("ke-pointer");
   const imageTitle = h("div"), mapTitle = h("div"), formula = h("div"), productsTitle = h("div");
-  const imageLegend = keLegend(gray, "pixel value"), mapLegend = keLegend(signed, "feature-map value");
-  const patchGrid = keGrid("patch"), kernelGrid = keGrid("kernel"), productsGrid = keGrid("products");
+  const imageLegend = colourBar(gray, "pixel value"), mapLegend = colourBar(signed, "feature-map value");
+  const cell = { cell: [38, 26] };
+  const patchGrid = valueTable("patch", cell), kernelGrid = valueTable("kernel", cell);
+  const productsGrid = valueTable("products", cell);
   const sum = h("div", { "data-ch": "sum", class: "ke-sum" });
   const pointer = h("div", { class: "ch-note" });
   const note = h("div", { class: "ke-note" });
@@ -272,13 +209,13 @@ function render({ model, el }) {
     rowIn.set(i);
     colIn.set(j);
     // the image: the patch outlined (and the pointer's patch dashed)
-    imageOver.getContext("2d").clearRect(0, 0, imageOver.width, imageOver.height);
+    clear(imageOver);
     if (p) box(imageOver, scale, p, p, H, W, KE_PURPLE, 1, { outside: true });
     box(imageOver, scale, i * s, j * s, kh, kw, KE_ORANGE, 3, { outside: true });
     // the feature map: filled in row by row up to (i, j), that cell ringed
     paint(map, d.shown, wo, ho, signed, -d.m, d.m,
       (c, v) => (c > at ? KE_NOT_YET : Number.isNaN(v) ? KE_NO_VALUE : null));
-    mapOver.getContext("2d").clearRect(0, 0, mapOver.width, mapOver.height);
+    clear(mapOver);
     box(mapOver, ms, i, j, 1, 1, "#000", 3, { outside: true });
     box(mapOver, ms, i, j, 1, 1, "#fff", 1, { outside: true });
     if (hover) {
@@ -305,18 +242,18 @@ function render({ model, el }) {
     sum.dataset.col = String(j);
     const terms = patch.map((v, c) => `${keTerm(v)}×${keTerm(d.used[c])}`).join(" + ");
     sum.replaceChildren(h("b", {}, `feature map[${i}, ${j}]`), " = Σ patch ⊙ kernel = ",
-      h("span", { class: "ke-terms" }, terms), " = ", h("b", {}, keSig(total, 6)));
+      h("span", { class: "ke-terms" }, terms), " = ", h("b", {}, significant(total, 6)));
     if (d.learner) {
       const theirs = d.learner[at];
       if (Number.isNaN(theirs)) sum.append(h("br"), "❌ your conv_fn gave no value for this cell");
       else if (Math.abs(theirs - total) > 1e-6 + 1e-5 * Math.abs(total)) {
-        sum.append(h("br"), "❌ your conv_fn gave ", h("b", {}, keSig(theirs, 6)), " here");
+        sum.append(h("br"), "❌ your conv_fn gave ", h("b", {}, significant(theirs, 6)), " here");
       }
     }
     const there = hover && d.shown[hover.i * wo + hover.j];
     pointer.textContent = hover
       ? `under the pointer: feature map[${hover.i}, ${hover.j}] = ` +
-        `${Number.isNaN(there) ? "no value" : keSig(there, 6)} (click to move there)`
+        `${Number.isNaN(there) ? "no value" : significant(there, 6)} (click to move there)`
       : "Point at the image or the feature map to see a value there; click to move there.";
   }
 

@@ -15,7 +15,6 @@ const GRIDS_STYLE = `
 .ch-widget .ch-toggle { font: inherit; padding: 2px 10px; border: 1px solid #888; cursor: pointer;
   background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222); }
 .ch-widget .ch-toggle[aria-pressed="true"] { background: #0072B2; border-color: #0072B2; color: #fff; }
-.ch-widget .ch-table caption { font-size: 12px; padding-bottom: 2px; }
 `;
 
 // A block with a bold title above its content.
@@ -30,16 +29,6 @@ function stacked(base, scale) {
   return { stack: h("div", { class: "ch-stack" }, base, over), over };
 }
 
-// Wipe a canvas (an overlay) to transparent.
-function clear(c) {
-  c.getContext("2d").clearRect(0, 0, c.width, c.height);
-}
-
-// Colour of a value through a 768-byte colour table, as paint() picks it.
-function lutIndex(v, vmin, vmax) {
-  return Math.max(0, Math.min(255, Math.floor((v - vmin) * (255 / (vmax - vmin || 1))))) * 3;
-}
-
 // Paint RGB triples (length 3*w*h, row by row) into canvas c.
 function paintRGB(c, rgb, w, h_) {
   if (c.width !== w || c.height !== h_) { c.width = w; c.height = h_; }
@@ -52,50 +41,6 @@ function paintRGB(c, rgb, w, h_) {
     img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
-}
-
-// A horizontal colour bar: the table's colours from vmin to vmax, with a label.
-function colourBar(lut, vmin, vmax, label) {
-  const bar = canvas(256, 1, 1, `colour bar: ${label}, ${vmin} to ${vmax}`);
-  Object.assign(bar.style, { width: "140px", height: "12px", border: "1px solid #888" });
-  paint(bar, Array.from({ length: 256 }, (_, i) => i), 256, 1, lut, 0, 255);
-  const text = (s) => h("span", {}, s);
-  return h("div", { class: "ch-note", style: { display: "flex", gap: "6px", alignItems: "center" } },
-    text(`${label}: ${vmin}`), bar, text(`${vmax}`));
-}
-
-// A table of rows x cols numbers, each cell coloured by its value (as render.html_grid):
-// dark text on light cells, light text on dark ones. table.show(values, lut, vmin, vmax,
-// caption) refills it in place.
-function valueTable(rows, cols, cellPx = 30) {
-  const caption = h("caption", { style: { captionSide: "top" } });
-  const cells = [];
-  const trs = [];
-  for (let i = 0; i < rows; i++) {
-    const tr = h("tr");
-    for (let j = 0; j < cols; j++) {
-      const td = h("td", { style: {
-        width: `${cellPx}px`, height: `${cellPx}px`, textAlign: "center", padding: "0",
-        font: `${Math.max(8, Math.floor(cellPx / 3))}px monospace`, border: "1px solid #bbb",
-      } });
-      cells.push(td);
-      tr.append(td);
-    }
-    trs.push(tr);
-  }
-  const table = h("table", { class: "ch-table", style: { borderCollapse: "collapse" } },
-    caption, ...trs);
-  table.show = (values, lut, vmin, vmax, text) => {
-    caption.textContent = text;
-    for (let k = 0; k < cells.length; k++) {
-      const i = lutIndex(values[k], vmin, vmax);
-      const [r, g, b] = [lut[i], lut[i + 1], lut[i + 2]];
-      cells[k].style.background = `rgb(${r},${g},${b})`;
-      cells[k].style.color = 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "#000" : "#fff";
-      cells[k].textContent = String(Math.round(values[k]));
-    }
-  };
-  return table;
 }
 
 // The w x h picture src moved dy rows down and dx columns right, zero fill (images.shift).

@@ -22,7 +22,7 @@ function render({ model, el }) {
   const { stack, over } = stacked(picture, 1);
   const zoomed = canvas(size, size, zoom, "the window, enlarged");
   const names = ["red", "green", "blue"];
-  const tables = names.map(() => valueTable(size, size));
+  const tables = names.map(() => valueTable());
   const where = h("div", { class: "ch-note" });
   const patch = new Uint8Array(size * size * 3);
   const channel = new Uint8Array(size * size);
@@ -40,7 +40,7 @@ function render({ model, el }) {
     paintRGB(zoomed, patch, size, size);
     names.forEach((name, k) => {
       for (let i = 0; i < size * size; i++) channel[i] = patch[3 * i + k];
-      tables[k].show(channel, lut, 0, 255, `${name}: [..., ${k}]`);
+      tables[k].show(channel, size, size, lut, 0, 255, `${name}: [..., ${k}]`);
     });
     where.textContent = `The window: photo[${r}:${r + size}, ${c}:${c + size}], ` +
       `shape (${size}, ${size}, 3)`;
@@ -55,7 +55,7 @@ function render({ model, el }) {
       titled("the window, enlarged", zoomed)),
     where,
     h("div", { class: "ch-row" }, ...tables),
-    colourBar(lut, 0, 255, "each channel's value"),
+    colourBar(lut, "each channel's value"),
   );
   draw();
 }

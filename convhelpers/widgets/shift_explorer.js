@@ -82,7 +82,7 @@ function render({ model, el }) {
   el.append(
     h("div", { class: "ch-row" }, digit, first, dx, dy),
     h("div", { class: "ch-row" },
-      titled("shifted digit (zero fill)", picture, colourBar(lut, 0, 255, "pixel value")),
+      titled("shifted digit (zero fill)", picture, colourBar(lut, "pixel value")),
       titled("the flattened model's ten scores", bars)),
     info,
   );

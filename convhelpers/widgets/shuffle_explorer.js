@@ -52,7 +52,7 @@ function render({ model, el }) {
   el.append(
     h("div", { class: "ch-row" }, digit, first, mode),
     h("div", { class: "ch-row" }, titled("original", original), h("div", {}, title, picture)),
-    colourBar(lut, 0, 255, "pixel value"),
+    colourBar(lut, "pixel value"),
     info,
   );
   draw();
