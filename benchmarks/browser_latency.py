@@ -7,7 +7,9 @@ opens a notebook showing one of each browser-drawn widget (lab.WIDGETS, found by
 data-ch-widget attribute) and a slider that only updates a Label through Python (the
 kernel round-trip floor). Each slider (<input type=range>) gets an arrow key, round-robin with
 all the others and the floor, `steps` measured times (after 3 warm-up presses); the pad of
-digit-pad gets pointer moves instead (ink drawn by the page).
+digit-pad gets pointer moves instead (ink drawn by the page). Each control is focused, and the
+scroll that may bring it into view painted, before the clock starts: a student steps a slider
+that already has the focus.
 
 A press is timed from the keydown event's time stamp to the first animation frame in which
 the widget looks different: polled in requestAnimationFrame, "looks" = a hash of every
@@ -97,6 +99,9 @@ ARM = f"""([root, skip, deadline]) => {{
     }});
 }}"""
 
+# Resolves after two animation frames: a scroll or focus change has been painted.
+TWO_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
 # The key that moves a slider one step: on, or back from an end.
 DIRECTION = """(el, last) => {
     const get = (a, b) => Number(el.getAttribute(a) ?? el[b]);
@@ -123,6 +128,7 @@ class Control:
         handles = [self.root.element_handle(), self.skip.element_handle(), deadline_ms]
         if self.pointer:  # a short stroke on fresh paper: 10 a row, rows 9 % of the pad apart
             self.control.scroll_into_view_if_needed()
+            self.page.evaluate(TWO_FRAMES)
             box = self.control.bounding_box()
             row, col = divmod(self.moves % 100, 10)
             x, y = (
@@ -135,9 +141,13 @@ class Control:
             self.page.mouse.move(x + 0.05 * box["width"], y)
             self.moves += 1
         else:
-            self.page.evaluate(ARM, handles)
+            # focus first (it may scroll the notebook to this widget), let that be painted,
+            # then time the key alone: a student steps a slider that already has the focus
+            self.control.focus()
+            self.page.evaluate(TWO_FRAMES)
             self.key = self.control.evaluate(DIRECTION, self.key)
-            self.control.press(self.key)
+            self.page.evaluate(ARM, handles)
+            self.page.keyboard.press(self.key)
         timing = self.page.evaluate("() => window.__timing")
         if self.pointer:
             self.page.mouse.up()  # the pad now sends the drawing to Python
