@@ -53,7 +53,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 STATIC_NOTE = (
     "🎛️ <b>This page runs without Python.</b> Its widgets are drawn by your browser from what "
     "the notebook computed: the sliders, Play and the pictures move. Anything that computes "
-    "something new — typing a kernel, another image, your own function — needs Python: open "
+    "something new — typing a kernel, another image, your own function, a digit you draw — "
+    "needs Python: open "
     "the notebook in JupyterLab (<code>make lab</code>) or on Binder."
 )
 KERNEL_WIDGET_NOTE = (
