@@ -168,25 +168,27 @@ function render({ model, el }) {
     rows.forEach((row, i) => row.show(predictions[names[i]] || null));
   }
 
+  let pen = null; // the pointer drawing the stroke (a second finger is ignored)
   pad.addEventListener("pointerdown", (e) => {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || last) return;
     e.preventDefault();
-    pad.setPointerCapture(e.pointerId);
+    pad.setPointerCapture(e.pointerId); // the stroke goes on if the pen leaves the pad
+    pen = e.pointerId;
     stroke = points.length ? points[points.length - 1] + 1 : 0;
     last = at(e);
     dab(last[0], last[1]);
     record(last);
   });
   pad.addEventListener("pointermove", (e) => {
-    if (!last) return;
+    if (!last || e.pointerId !== pen) return;
     for (const ev of e.getCoalescedEvents ? e.getCoalescedEvents() : [e]) {
       const p = at(ev);
       lineTo(p);
       record(p);
     }
   });
-  const end = () => {
-    if (!last) return;
+  const end = (e) => {
+    if (!last || e.pointerId !== pen) return;
     last = null;
     send();
   };

@@ -86,8 +86,9 @@ class DigitPad(anywidget.AnyWidget):
     Read back (also without a browser):
         image        uint8 (28, 28), or (size, size): what the models read; all 0 when empty
         predictions  {name: float64 (10,)} class probabilities; {} when the pad is empty
-        drawing      float32 (K, 3): every pointer position drawn, as (x, y, stroke), x and
-                     y in pad pixels (0 to size) from the top-left, stroke 0, 1, ... per pen-down
+        drawing      float32 (K, 3): every pointer position drawn, as (x, y, stroke): x and
+                     y in pad pixels from the top-left (0 to size; beyond if the pen leaves
+                     the pad mid-stroke), stroke 0, 1, ... per pen-down since the last Clear
     React to each new drawing with pad.observe(callback, names="image"): callback(change)
     runs after image and predictions are updated (change["new"] is the new image).
     """
