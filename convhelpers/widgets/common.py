@@ -6,15 +6,21 @@ positions Python sets, with errors that name the argument:
     images, labels, total = as_digits(images, labels, max_images=100)  # (n, H, W) uint8
     self.row = 30   # -> ValueError: row must be in 0..21, got 30   (via in_range)
     every_shift(digit, 8)  # (17, 17, 28, 28): the digit moved by each (dy, dx) in -8..8
+
+DigitStack is the part of a widget that steps through a stack of digits with a slider
+(DigitWindow, ShuffleExplorer, ShiftExplorer subclass it).
 """
 
+import anywidget
 import numpy as np
+from traitlets import Bytes, Int, List, validate
 
 from .._validate import as_int, as_numeric_array
 from ..conv import sliding_windows
 
 __all__ = [
     "MAX_BYTES",
+    "DigitStack",
     "TraitControl",
     "as_digits",
     "as_labels",
@@ -102,3 +108,30 @@ class TraitControl:
     @value.setter
     def value(self, value):
         setattr(self.widget, self.name, value)
+
+
+class DigitStack(anywidget.AnyWidget):
+    """A widget showing one of a stack of digits: the traits and checks it shares (subclass it).
+
+    Data: ``images`` uint8 (n, H, W) with ``shape`` [n, H, W], ``labels`` (n,) or [],
+    ``total`` (how many the caller had; the digit slider covers n), ``lut`` (the gray
+    colour table). State: ``digit``. Shown: ``image`` (H, W).
+    """
+
+    images = Bytes().tag(sync=True)  # uint8 (n, H, W), C order
+    shape = List(Int()).tag(sync=True)  # [n, H, W]
+    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
+    total = Int(0).tag(sync=True)  # how many images the caller had (the slider covers n)
+    scale = Int(8).tag(sync=True)  # screen pixels per image pixel
+    lut = Bytes().tag(sync=True)  # the gray colour table (768 bytes)
+    digit = Int(0).tag(sync=True)
+
+    @validate("digit")
+    def _check_digit(self, proposal):
+        return in_range(proposal["value"], "digit", 0, self.shape[0] - 1)
+
+    @property
+    def image(self) -> np.ndarray:
+        """The chosen digit, uint8 (H, W)."""
+        n, h, w = self.shape
+        return np.frombuffer(self.images, np.uint8).reshape(n, h, w)[self.digit]

@@ -8,46 +8,35 @@ The model's scores for every digit and every shift in range are computed here in
 batch per digit and sent once; the page picks the row for (digit, dy, dx).
 """
 
-import anywidget
 import numpy as np
-from traitlets import Bytes, Int, List, validate
+from traitlets import Bytes, Int, validate
 
 from .._validate import as_int
 from ..experiments import cosine_similarity
 from ..images import shift
 from .base import esm, f32_bytes, lut_bytes, u8_bytes
-from .common import as_digits, check_size, every_shift, in_range
+from .common import DigitStack, as_digits, check_size, every_shift, in_range
 
 __all__ = ["ShiftExplorer", "shift_explorer"]
 
 
-class ShiftExplorer(anywidget.AnyWidget):
+class ShiftExplorer(DigitStack):
     """A digit moved by dx, dy (zero fill), the model's scores as bars, the cosine similarity.
 
     State: ``digit``, ``dx``, ``dy`` (-max_shift..max_shift). Shown: ``shown`` (H, W),
     ``shown_scores`` (C,), ``predicted``, ``similarity``. Data: ``images`` uint8
     (n, H, W); ``scores`` float32 (n, 2m+1, 2m+1, C) and ``similarities`` float32
-    (n, 2m+1, 2m+1), indexed [digit, dy + m, dx + m]. Built by :func:`shift_explorer`.
+    (n, 2m+1, 2m+1), indexed [digit, dy + m, dx + m] (and DigitStack's traits).
+    Built by :func:`shift_explorer`.
     """
 
     _esm = esm("grids.js", "shift_explorer.js")
-    images = Bytes().tag(sync=True)  # uint8 (n, H, W)
-    shape = List(Int()).tag(sync=True)  # [n, H, W]
-    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
-    total = Int(0).tag(sync=True)  # how many images the caller had (the slider covers n)
     classes = Int(10).tag(sync=True)  # C, scores per image
     max_shift = Int(8).tag(sync=True)  # m
     scores = Bytes().tag(sync=True)  # float32 (n, 2m+1, 2m+1, C)
     similarities = Bytes().tag(sync=True)  # float32 (n, 2m+1, 2m+1)
-    scale = Int(8).tag(sync=True)  # screen pixels per image pixel
-    lut = Bytes().tag(sync=True)  # the gray colour table (768 bytes)
-    digit = Int(0).tag(sync=True)
     dx = Int(0).tag(sync=True)
     dy = Int(0).tag(sync=True)
-
-    @validate("digit")
-    def _check_digit(self, proposal):
-        return in_range(proposal["value"], "digit", 0, self.shape[0] - 1)
 
     @validate("dx", "dy")
     def _check_shift(self, proposal):
@@ -63,9 +52,7 @@ class ShiftExplorer(anywidget.AnyWidget):
     @property
     def shown(self) -> np.ndarray:
         """The moved digit on display, uint8 (H, W): shift(image, dy, dx)."""
-        n, h, w = self.shape
-        image = np.frombuffer(self.images, np.uint8).reshape(n, h, w)[self.digit]
-        return shift(image, dy=self.dy, dx=self.dx)
+        return shift(self.image, dy=self.dy, dx=self.dx)
 
     @property
     def shown_scores(self) -> np.ndarray:

@@ -7,41 +7,30 @@
 The digits and the permutation go to the page once; it shuffles them itself.
 """
 
-import anywidget
 import numpy as np
-from traitlets import Bytes, Int, List, Unicode, validate
+from traitlets import Int, List, Unicode, validate
 
 from .._validate import as_int
 from ..images import permute_pixels
 from .base import esm, lut_bytes, u8_bytes
-from .common import as_digits, in_range
+from .common import DigitStack, as_digits
 
 __all__ = ["MODES", "ShuffleExplorer", "shuffle_explorer"]
 
 MODES = ("shuffled", "unshuffled")  # unshuffled: shuffled, then put back with argsort(perm)
 
 
-class ShuffleExplorer(anywidget.AnyWidget):
+class ShuffleExplorer(DigitStack):
     """A digit beside the same digit shuffled (or shuffled and put back) with one permutation.
 
-    State: ``digit``, ``mode`` (one of MODES). Shown: ``shown`` (H, W).
-    Data: ``images`` uint8 (n, H, W), ``perm`` (H*W,). Built by :func:`shuffle_explorer`.
+    State: ``digit``, ``mode`` (one of MODES). Shown: ``original`` and ``shown`` (H, W).
+    Data: ``images`` uint8 (n, H, W) (see DigitStack), ``perm`` (H*W,).
+    Built by :func:`shuffle_explorer`.
     """
 
     _esm = esm("grids.js", "shuffle_explorer.js")
-    images = Bytes().tag(sync=True)  # uint8 (n, H, W), C order
-    shape = List(Int()).tag(sync=True)  # [n, H, W]
-    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
-    total = Int(0).tag(sync=True)  # how many images the caller had (the slider covers n)
     perm = List(Int()).tag(sync=True)  # pixel perm[k] of the flat image moves to position k
-    scale = Int(8).tag(sync=True)  # screen pixels per image pixel
-    lut = Bytes().tag(sync=True)  # the gray colour table (768 bytes)
-    digit = Int(0).tag(sync=True)
     mode = Unicode(MODES[0]).tag(sync=True)
-
-    @validate("digit")
-    def _check_digit(self, proposal):
-        return in_range(proposal["value"], "digit", 0, self.shape[0] - 1)
 
     @validate("mode")
     def _check_mode(self, proposal):
@@ -51,9 +40,8 @@ class ShuffleExplorer(anywidget.AnyWidget):
 
     @property
     def original(self) -> np.ndarray:
-        """The chosen digit, uint8 (H, W)."""
-        n, h, w = self.shape
-        return np.frombuffer(self.images, np.uint8).reshape(n, h, w)[self.digit]
+        """The left-hand picture: the chosen digit, uint8 (H, W) (DigitStack's ``image``)."""
+        return self.image
 
     @property
     def shown(self) -> np.ndarray:

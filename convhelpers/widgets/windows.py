@@ -14,45 +14,44 @@ from traitlets import Bytes, Int, List, validate
 
 from .._validate import as_int, as_numeric_array
 from .base import esm, lut_bytes, u8_bytes
-from .common import as_digits, in_range
+from .common import DigitStack, as_digits, in_range
 
 __all__ = ["DigitWindow", "PhotoWindow", "digit_window", "photo_window"]
 
 
-class DigitWindow(anywidget.AnyWidget):
+def _window_corner(proposal, height: int, width: int, size: int) -> int:
+    """A row or col (proposal's trait) of a size x size window on a (height, width) picture."""
+    name = proposal["trait"].name
+    return in_range(proposal["value"], name, 0, (height if name == "row" else width) - size)
+
+
+def _window_size(window, height: int, width: int, picture: str) -> int:
+    """window as the side of a window that fits on a (height, width) picture."""
+    window = as_int(window, "window", 1)
+    if window > min(height, width):
+        raise ValueError(
+            f"window must be at most {min(height, width)} (the {picture} size), got {window}"
+        )
+    return window
+
+
+class DigitWindow(DigitStack):
     """A digit with an orange window on it, and the window's values as a table.
 
     State: ``digit`` (which image), ``row``, ``col`` (the window's top-left pixel).
-    Shown: ``window`` (size, size). Data: ``images`` uint8 (n, H, W), ``labels``.
-    Built by :func:`digit_window`.
+    Shown: ``image`` (H, W), ``window`` (size, size). Data: ``images`` uint8 (n, H, W),
+    ``labels`` (see DigitStack). Built by :func:`digit_window`.
     """
 
     _esm = esm("grids.js", "digit_window.js")
-    images = Bytes().tag(sync=True)  # uint8 (n, H, W), C order
-    shape = List(Int()).tag(sync=True)  # [n, H, W]
-    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
-    total = Int(0).tag(sync=True)  # how many images the caller had (the slider covers n)
     size = Int(7).tag(sync=True)  # the window's side, pixels
     scale = Int(10).tag(sync=True)  # screen pixels per image pixel
-    lut = Bytes().tag(sync=True)  # the gray colour table (768 bytes)
-    digit = Int(0).tag(sync=True)
     row = Int(0).tag(sync=True)
     col = Int(0).tag(sync=True)
 
-    @validate("digit")
-    def _check_digit(self, proposal):
-        return in_range(proposal["value"], "digit", 0, self.shape[0] - 1)
-
     @validate("row", "col")
     def _check_position(self, proposal):
-        side = self.shape[1] if proposal["trait"].name == "row" else self.shape[2]
-        return in_range(proposal["value"], proposal["trait"].name, 0, side - self.size)
-
-    @property
-    def image(self) -> np.ndarray:
-        """The digit on display, uint8 (H, W)."""
-        n, h, w = self.shape
-        return np.frombuffer(self.images, np.uint8).reshape(n, h, w)[self.digit]
+        return _window_corner(proposal, *self.shape[1:], self.size)
 
     @property
     def window(self) -> np.ndarray:
@@ -69,10 +68,8 @@ def digit_window(
     the first ``max_images`` of them (they are sent to the page once).
     """
     images, labels, total = as_digits(images, labels, max_images=max_images)
-    window = as_int(window, "window", 1)
     n, h, w = images.shape
-    if window > min(h, w):
-        raise ValueError(f"window must be at most {min(h, w)} (the image size), got {window}")
+    window = _window_size(window, h, w, "image")
     return DigitWindow(
         images=u8_bytes(images),
         shape=[n, h, w],
@@ -104,8 +101,7 @@ class PhotoWindow(anywidget.AnyWidget):
 
     @validate("row", "col")
     def _check_position(self, proposal):
-        side = self.shape[0] if proposal["trait"].name == "row" else self.shape[1]
-        return in_range(proposal["value"], proposal["trait"].name, 0, side - self.size)
+        return _window_corner(proposal, *self.shape[:2], self.size)
 
     @property
     def window(self) -> np.ndarray:
@@ -122,10 +118,8 @@ def photo_window(photo, *, window: int = 6, zoom: int = 24) -> PhotoWindow:
     photo = as_numeric_array(photo, "photo", ndim=3)
     if photo.shape[2] != 3 or photo.dtype != np.uint8:
         raise ValueError(f"photo must be uint8 (H, W, 3), got {photo.dtype} {photo.shape}")
-    window = as_int(window, "window", 1)
     h, w, _ = photo.shape
-    if window > min(h, w):
-        raise ValueError(f"window must be at most {min(h, w)} (the photo size), got {window}")
+    window = _window_size(window, h, w, "photo")
     return PhotoWindow(
         photo=u8_bytes(photo),
         shape=[h, w, 3],
