@@ -3,8 +3,8 @@
 problems_in reads the cells' models (errors, unrun cells, warnings); widget_problems_in reads
 the outputs' text (widgets left loading, failing, or shown as their Python repr);
 drawn_widget_problems checks the course's browser-drawn widgets (lab.WIDGETS): each one
-expected is there and has drawn something on a canvas. run_and_inspect does it all for one
-notebook in JupyterLab or Notebook 7.
+expected is there and has drawn something on a canvas. inspect does it all for the notebook
+open in JupyterLab or Notebook 7; run_and_inspect opens and runs it first.
 """
 
 import contextlib
@@ -18,6 +18,7 @@ __all__ = [
     "EXPECTED_WIDGETS",
     "drawn_widget_problems",
     "drawn_widgets",
+    "inspect",
     "problems_in",
     "run_and_inspect",
     "widget_problems_in",
@@ -109,24 +110,33 @@ def drawn_widget_problems(widgets: list[dict], notebook: str) -> list[str]:
     return found
 
 
-def run_and_inspect(page, server, name: str, screenshot: Path) -> list[str]:
-    """Open a notebook (in server's app: JupyterLab or Notebook 7), Run All, save a
-    screenshot; return every problem a student would see."""
-    lab.open_notebook(page, server.url, name, app=server.app)
-    lab.run_all(page)
+def inspect(page, name: str, screenshot: Path | None = None) -> list[str]:
+    """Every problem a student would see in the open notebook name, which has just run.
+    Saves a screenshot of the whole notebook (screenshot=None: only when there is a problem,
+    as test-artifacts/problem-<name>.png)."""
     # widgets render once their models arrive: give stragglers a moment, then look
     outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output")
     loading = outputs.filter(has_text="Loading widget")
     with contextlib.suppress(AssertionError):
         expect(loading).to_have_count(0, timeout=15_000)
-    lab.screenshot_notebook(page, screenshot)
-
     cells = lab.code_cells(page)
     assert cells, "no code cells found"
     problems = problems_in(cells) + widget_problems_in(outputs.all_inner_texts())
     views = sum(WIDGET_VIEW in o["mimes"] for c in cells for o in c["outputs"])
-    shown = outputs.locator(".jupyter-widgets").count()
+    # a widget output's node holds the widget's view, itself a Lumino widget
+    shown = page.locator(".jp-NotebookPanel .jp-OutputArea-output > .lm-Widget").count()
     if shown < views:
         problems.append(f"{views} widget outputs, but only {shown} widgets on the page")
-    drawn = drawn_widgets(page, ".jp-NotebookPanel")
-    return problems + drawn_widget_problems(drawn, name)
+    problems += drawn_widget_problems(drawn_widgets(page, ".jp-NotebookPanel"), name)
+    if screenshot is None and problems:
+        screenshot = lab.ROOT / "test-artifacts" / f"problem-{Path(name).stem}.png"
+    if screenshot is not None:
+        lab.screenshot_notebook(page, screenshot)
+    return problems
+
+
+def run_and_inspect(page, server, name: str, screenshot: Path | None = None) -> list[str]:
+    """Open a notebook (in server's app: JupyterLab or Notebook 7), Run All, and inspect it."""
+    lab.open_notebook(page, server.url, name, app=server.app)
+    lab.run_all(page)
+    return inspect(page, name, screenshot)
