@@ -32,7 +32,7 @@ READ = """() => {
         value: Number(root.querySelector('[data-ch="value"]').dataset.value),
         text: info.textContent,
         rule: root.querySelector('[data-ch="rule"]').textContent,
-        layer: Number(root.querySelector('select[aria-label=layer]').value),
+        layer: root.querySelector('select[aria-label=layer]').value,
         orange: {rows: [Math.min(...rows), Math.max(...rows)],
                  cols: [Math.min(...cols), Math.max(...cols)]},
         scale: parseInt(root.querySelector('canvas[aria-label^="the digit"]').style.width)
@@ -64,7 +64,7 @@ def widget():
 def agrees(page, widget) -> dict:
     """The page shows Python's unit, window and value, and outlines that window."""
     shown = page.evaluate(READ)
-    assert shown["layer"] == widget.layer
+    assert shown["layer"] == str(widget.layer)  # the menu shows the layer ("" if none)
     assert tuple(shown["unit"]) == widget.unit
     assert tuple(shown["window"]) == widget.window
     assert shown["value"] == widget.shown_value  # the same float32, read from the same bytes
@@ -132,3 +132,11 @@ def test_python_moves_the_page(page, widget, tmp_path):
     shown = agrees(page, widget)
     assert shown["unit"] == [6, 0]
     assert np.isfinite(shown["value"])
+
+
+def test_built_on_another_layer(page, tmp_path):
+    X, y = ch.load_digits()
+    widget = ch.receptive_field_widget(ch.small_cnn(seed=0), X[:2], y[:2], layer=3)
+    show(page, widget, tmp_path)
+    shown = agrees(page, widget)
+    assert shown["window"] == [11, 11, 8]

@@ -121,7 +121,8 @@ function render({ model, el }) {
   };
 
   const digit = n > 1 ? slider(model, "digit", "digit", { min: 0, max: n - 1, onInput: draw }) : null;
-  const layerMenu = h("select", { "aria-label": "layer" },
+  const layerMenu = h("select", { "aria-label": "layer", style: { // readable in dark themes too
+    color: "var(--jp-ui-font-color1, #222)", background: "var(--jp-layout-color1, #fff)" } },
     ...layers.map((e) => h("option", { value: e.index },
       `${e.index}: ${e.name} → ${e.size}×${e.size} px`)));
   layerMenu.value = model.get("layer");
