@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab test lint format unit notebooks browser execute html lock clean help
+.PHONY: lab test lint format unit notebooks browser execute html models lock clean help
 
 help:
 	@echo "make lab        create .venv if needed, install, open JupyterLab on the course"
@@ -16,6 +16,7 @@ help:
 	@echo "make browser    only the real-browser tests (JupyterLab + Chromium), screenshots in test-artifacts/"
 	@echo "make html       run every notebook and export it, live widgets included, to site/ (no kernel, works from file://)"
 	@echo "make format     apply ruff's formatting and safe fixes"
+	@echo "make models     train the shipped models again (data/models/, minutes; JOBS=2 uses 2 cores)"
 	@echo "make lock       re-pin requirements/lock.txt (needs network access to PyPI)"
 
 $(STAMP): pyproject.toml requirements/lock.txt
@@ -48,6 +49,11 @@ browser: $(STAMP)
 
 html: $(STAMP)
 	$(BIN)/python tools/export_html.py --out site
+
+# The trained weights notebooks 06 and 07 load (see data/README.md). Takes minutes.
+JOBS ?= 1
+models: $(STAMP)
+	$(BIN)/python tools/train_models.py --jobs $(JOBS)
 
 lock:
 	$(PYTHON) -m pip install --quiet uv

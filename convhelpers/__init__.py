@@ -18,13 +18,20 @@ Where things live (each file is written to be read):
     widgets/explorer.py, learn_kernel.py   04: the KernelExplorer; learning a kernel
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
+    local.py                    06: the locally connected layer (windows without weight sharing)
+    pretrained.py               06-07: the shipped trained models and their recipes
     receptive.py                07: receptive fields; the patches that excite a channel most
     widgets/receptive_field.py  07: the receptive-field explorer
     preprocess.py               05-06: a drawing made into an MNIST digit (mnist_preprocess)
     widgets/digit_pad.py        05-06: DigitPad, draw a digit and watch the models read it
 """
 
-from .canvas import compare_on_permuted, place_on_canvas, show_params_vs_accuracy
+from .canvas import (
+    ShufflePixels,
+    place_on_canvas,
+    show_params_vs_accuracy,
+    with_shuffled_pixels,
+)
 from .checks import (
     call_learner,
     check_array,
@@ -38,6 +45,7 @@ from .checks import (
     check_cosine_similarity,
     check_global_avg_pool,
     check_invert,
+    check_locally_connected_params,
     check_most_confused,
     check_output_size,
     check_place_digit,
@@ -77,6 +85,15 @@ from .inspect_cnn import (
 )
 from .learn_kernel import learn_kernel
 from .linear import LinearModel, train_linear
+from .local import (
+    LocallyConnected2D,
+    locally_connected_backward,
+    locally_connected_backward_naive,
+    locally_connected_cnn,
+    locally_connected_forward,
+    locally_connected_forward_naive,
+    locally_connected_params,
+)
 from .losses import softmax, softmax_cross_entropy
 from .models import (
     Conv2D,
@@ -87,8 +104,10 @@ from .models import (
     ReLU,
     Sequential,
     cnn_global_pool,
+    global_pool_cnn,
     mlp,
     small_cnn,
+    small_cnn_global_pool,
 )
 from .nn import (
     conv_backward,
@@ -108,6 +127,19 @@ from .nn import (
 )
 from .plotting import show_gallery, show_image, show_values
 from .preprocess import mnist_preprocess
+from .pretrained import (
+    CANVAS,
+    FAIR_RECIPE,
+    PRETRAINED,
+    Recipe,
+    learning_curve,
+    load_params,
+    pretrained,
+    read_manifest,
+    save_params,
+    train_pretrained,
+    training_data,
+)
 from .receptive import (
     ReceptiveField,
     TopPatches,
@@ -215,10 +247,12 @@ __all__ = [
     # 05-06: neural networks, and what convolution buys
     "check_conv_params",
     "check_global_avg_pool",
+    "check_locally_connected_params",
     "check_most_confused",
     "check_place_digit",
     "check_relu_backward",
-    "compare_on_permuted",
+    "ShufflePixels",
+    "with_shuffled_pixels",
     "confusion_matrix",
     "feature_maps_widget",
     "first_conv_weights",
@@ -255,6 +289,15 @@ __all__ = [
     "small_cnn",
     "mlp",
     "cnn_global_pool",
+    "global_pool_cnn",
+    "small_cnn_global_pool",
+    "LocallyConnected2D",
+    "locally_connected_forward",
+    "locally_connected_backward",
+    "locally_connected_forward_naive",
+    "locally_connected_backward_naive",
+    "locally_connected_params",
+    "locally_connected_cnn",
     "SGD",
     "Adam",
     "fit",
@@ -262,6 +305,18 @@ __all__ = [
     "gradient_check",
     "accuracy",
     "train_step",
+    # 06-07: the shipped trained models
+    "CANVAS",
+    "FAIR_RECIPE",
+    "PRETRAINED",
+    "Recipe",
+    "learning_curve",
+    "load_params",
+    "pretrained",
+    "read_manifest",
+    "save_params",
+    "train_pretrained",
+    "training_data",
     # 07: inside the network
     "check_receptive_field",
     "check_receptive_step",

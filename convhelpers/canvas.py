@@ -1,7 +1,7 @@
 """Notebook 06's helpers: digits on a larger canvas, and models compared on what they need.
 
     canvases, positions = place_on_canvas(X, size=48, rows=(0, 6), cols=(0, 6), seed=0)
-    compare_on_permuted({"MLP": train_mlp, "CNN": train_cnn}, X_tr, y_tr, X_te, y_te, perm)
+    shuffled_cnn = with_shuffled_pixels(small_cnn(seed=0), perm)   # trains on shuffled pixels
 
 "The goldfish can be anywhere": a photo's subject is not always in the middle.
 The widget that moves one image under several models is widgets/shift_predictions.py.
@@ -10,12 +10,13 @@ The widget that moves one image under several models is widgets/shift_prediction
 import numpy as np
 
 from ._validate import as_int, as_numeric_array
-from .images import permute_pixels
+from .models import Layer, Sequential
 
 __all__ = [
-    "compare_on_permuted",
+    "ShufflePixels",
     "place_on_canvas",
     "show_params_vs_accuracy",
+    "with_shuffled_pixels",
 ]
 
 
@@ -66,29 +67,45 @@ def place_on_canvas(
     return canvases, positions.astype(np.int64)
 
 
-def compare_on_permuted(trainers: dict, X_train, y_train, X_test, y_test, perm) -> dict:
-    """Train each model twice, on the images and on their permuted pixels; measure both.
+class ShufflePixels(Layer):
+    """A fixed layer that shuffles the pixels with one permutation; no parameters.
 
-    trainers: {name: function(X (N, H, W), y (N,)) -> a model with .predict};
-    perm: (H*W,) one pixel permutation, applied to training and test images alike.
-    Returns {name: {"original": accuracy, "permuted": accuracy, "models": (original
-    model, permuted model)}}, accuracies on the test images (fractions 0-1), in the
-    order of ``trainers``.
+    (N, C, H, W) -> (N, C, H, W): pixel perm[k] of each flattened channel moves to
+    position k, as :func:`convhelpers.permute_pixels`. Put first in a model, it
+    makes "the same network, trained and tested on shuffled pixels": the training
+    digits, their random shifts (applied by fit before the model sees them) and
+    their order stay exactly the same.
     """
-    if not isinstance(trainers, dict) or not trainers:
-        raise TypeError("trainers must be a non-empty dict {name: function(X, y) -> model}")
-    X_train_p, X_test_p = permute_pixels(X_train, perm), permute_pixels(X_test, perm)
-    y_test = np.asarray(y_test)
-    results = {}
-    for name, train in trainers.items():
-        original = train(X_train, y_train)
-        permuted = train(X_train_p, y_train)
-        results[name] = {
-            "original": float(np.mean(original.predict(X_test) == y_test)),
-            "permuted": float(np.mean(permuted.predict(X_test_p) == y_test)),
-            "models": (original, permuted),
-        }
-    return results
+
+    def __init__(self, perm):
+        super().__init__()
+        perm = np.asarray(perm)
+        if perm.ndim != 1 or not np.array_equal(np.sort(perm), np.arange(len(perm))):
+            raise ValueError(f"perm must be a permutation of 0..n-1, got shape {perm.shape}")
+        self.perm = perm
+        self.inverse = np.argsort(perm)
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        if h * w != len(self.perm):
+            raise ValueError(f"perm has {len(self.perm)} entries but the images have {h}x{w}")
+        self.cache = x.shape
+        return x.reshape(n, c, h * w)[:, :, self.perm].reshape(x.shape)
+
+    def backward(self, dout, input_grad=True):
+        n, c, h, w = self.cache  # each gradient goes back to the pixel it came from
+        return dout.reshape(n, c, h * w)[:, :, self.inverse].reshape(self.cache)
+
+    def __repr__(self):
+        return f"ShufflePixels({len(self.perm)} pixels)"
+
+
+def with_shuffled_pixels(model: Sequential, perm) -> Sequential:
+    """The same layers behind a ShufflePixels(perm) layer: a model of shuffled images.
+
+    model's layers are shared, not copied. perm: (H*W,) for model's input (C, H, W).
+    """
+    return Sequential(ShufflePixels(perm), *model.layers, input_shape=model.input_shape)
 
 
 def show_params_vs_accuracy(results: dict, ax=None):

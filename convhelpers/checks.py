@@ -675,6 +675,7 @@ def _output_size_hint(answers) -> str:
 __all__ += [
     "check_conv_params",
     "check_global_avg_pool",
+    "check_locally_connected_params",
     "check_most_confused",
     "check_place_digit",
     "check_relu_backward",
@@ -823,6 +824,45 @@ def check_place_digit(fn, image) -> bool:
             hint = "canvas[top:top + h, left:left + w] = image, with h, w = image.shape."
             return report(False, f"{call}: {problem}", hint)
     return report(True, f"place: correct at all {len(_PLACEMENTS)} positions tried")
+
+
+# (out_h, out_w, in_channels, out_channels, kernel size): layers built for real in the check
+_LC_LAYERS = ((28, 28, 1, 32, 3), (14, 14, 8, 16, 3), (5, 7, 3, 4, 5), (1, 1, 2, 1, 1))
+
+
+def check_locally_connected_params(fn) -> bool:
+    """Exercise (06): fn(out_h, out_w, in_channels, out_channels, k) -> a locally connected
+    layer's parameter count, compared with the size of a real LocallyConnected2D's
+    weights and biases (built with padding k // 2, so its output is out_h x out_w).
+    """
+    from .local import LocallyConnected2D
+
+    for h, w, c_in, c_out, k in _LC_LAYERS:
+        call = f"lc_params({h}, {w}, {c_in}, {c_out}, {k})"
+        ok, answer, problem = call_learner(fn, h, w, c_in, c_out, k)
+        if not ok:
+            return report(False, f"{call}: {problem}", "Start from `return 0` and build up.")
+        layer = LocallyConnected2D(c_in, c_out, k, (h, w), padding=k // 2, rng=0)
+        expected = sum(p.size for p in layer.params.values())
+        if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
+            return report(
+                False, f"{call} returned {answer!r:.60}, expected a whole number", "Return an int."
+            )
+        if answer == expected:
+            continue
+        positions, conv = h * w, c_out * (c_in * k * k + 1)
+        hint = "Each of the out_h × out_w positions: out_channels filters of in_channels × k × k."
+        if answer == conv:
+            hint = (
+                "That is a convolution's count, one set of filters shared by all positions: "
+                "here every one of the out_h × out_w positions has its own."
+            )
+        elif answer == expected - positions * c_out:
+            hint = "Almost: every filter, at every position, also has one bias."
+        elif answer == positions * c_out * (k * k + 1):
+            hint = "Each filter looks at every input channel: in_channels × k × k weights."
+        return report(False, f"{call} returned {answer}, expected {expected:,}", hint)
+    return report(True, f"lc_params: correct for all {len(_LC_LAYERS)} layers tried")
 
 
 # --- 07: inside the network ----------------------------------------------------

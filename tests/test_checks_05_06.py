@@ -6,6 +6,7 @@ import pytest
 from convhelpers import (
     check_conv_params,
     check_global_avg_pool,
+    check_locally_connected_params,
     check_most_confused,
     check_place_digit,
     check_relu_backward,
@@ -177,4 +178,36 @@ def test_place_digit_right(capsys):
 )
 def test_place_digit_wrong(capsys, fn, says):
     assert check_place_digit(fn, DIGIT) is False
+    assert says in _starts_with(capsys, "❌")
+
+
+# --- check_locally_connected_params ------------------------------------------------
+
+
+def _lc_params(h, w, c_in, c_out, k):
+    return h * w * c_out * (c_in * k * k + 1)
+
+
+def test_locally_connected_params_right(capsys):
+    assert check_locally_connected_params(_lc_params) is True
+    assert "all 4 layers" in _starts_with(capsys, "✅")
+    assert check_locally_connected_params(lambda *a: np.int64(_lc_params(*a))) is True
+
+
+@pytest.mark.parametrize(
+    ("fn", "says"),
+    [
+        (lambda h, w, c_in, c_out, k: c_out * (c_in * k * k + 1), "a convolution's count"),
+        (lambda h, w, c_in, c_out, k: h * w * c_out * c_in * k * k, "one bias"),
+        (lambda h, w, c_in, c_out, k: h * w * c_out * (k * k + 1), "every input channel"),
+        (lambda h, w, c_in, c_out, k: h * w * c_in * k * k, "expected 250,880"),
+        (lambda *a: str(_lc_params(*a)), "expected a whole number"),
+        (lambda *a: True, "expected a whole number"),
+        (_returns_none, "expected a whole number"),
+        (_raises, "raised RuntimeError: oops"),
+        ("lc_params", "expected a function"),
+    ],
+)
+def test_locally_connected_params_wrong(capsys, fn, says):
+    assert check_locally_connected_params(fn) is False
     assert says in _starts_with(capsys, "❌")
