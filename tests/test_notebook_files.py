@@ -77,3 +77,24 @@ def test_notebook_has_the_course_structure(path):
     for text in markdown:  # links to other notebooks point at files that exist
         for target in re.findall(r"\]\(([^)#]+\.ipynb)", text):
             assert (path.parent / target).exists(), f"broken link to {target}"
+
+
+# Calls whose results come out of training (or measure a trained model). A checked cell is
+# compared character for character on every machine, so it must not print them; it prints a
+# wide-margin fact about a number an unchecked cell computed (CONTRIBUTING.md, "Checked cells
+# are portable").
+TRAINED = re.compile(
+    r"\b(fit|train_linear|learn_kernel|permutation_experiment|compare_on_permuted|accuracy"
+    r"|accuracy_vs_shift)\("
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_checked_cells_do_not_compute_trained_numbers(path):
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] == "code" and is_checked(cell):
+            found = TRAINED.search(source(cell))
+            assert not found, (
+                f"checked cell {i} calls {found.group(1)}(): print its numbers in an unchecked "
+                "cell and check a wide-margin fact about them instead"
+            )
