@@ -49,6 +49,7 @@ WIDGETS = (
     "feature-maps",
     "shift-predictions",
     "digit-pad",
+    "receptive-field",
 )
 # Where a notebook opens: JupyterLab (a fresh layout) or Notebook 7.
 NOTEBOOK_URLS = {

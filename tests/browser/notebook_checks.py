@@ -36,12 +36,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # The browser-drawn widgets each notebook shows (by its two-digit number), at least once each.
 EXPECTED_WIDGETS = {
-    "01": {"digit-window", "photo-window", "brightness-contrast"},
+    "01": {"digit-window", "photo-window", "brightness-contrast", "digit-pad"},
     "02": {"shuffle-explorer"},
     "03": {"shift-explorer"},
     "04": {"kernel-explorer"},
     "05": {"feature-maps", "digit-pad"},
     "06": {"shift-predictions"},
+    "07": {"receptive-field"},
 }
 
 # Every [data-ch-widget] element in root: its name, its canvases, and whether any canvas has a
