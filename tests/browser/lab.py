@@ -279,10 +279,17 @@ def shutdown_kernels(url: str) -> None:
 def paused_kernels(server_pid: int):
     """Stop the server's kernel processes (SIGSTOP) for the block, then let them go on
     (SIGCONT): nothing the page asks of Python can be answered meanwhile. Yields their PIDs."""
+    import psutil
+
     pids = kernel_pids(server_pid)
     for pid in pids:
         os.kill(pid, signal.SIGSTOP)
     try:
+        deadline = time.monotonic() + 5
+        while any(psutil.Process(pid).status() != psutil.STATUS_STOPPED for pid in pids):
+            if time.monotonic() > deadline:  # the signal is delivered asynchronously
+                raise RuntimeError(f"kernels {pids} did not stop on SIGSTOP")
+            time.sleep(0.01)
         yield pids
     finally:
         for pid in pids:

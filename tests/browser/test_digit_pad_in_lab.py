@@ -11,6 +11,7 @@ still draws and says why nothing answers.
 import lab
 import numpy as np
 import pytest
+from notebook_checks import inspect
 from playwright.sync_api import expect
 
 NOTEBOOK_05 = next((n for n in lab.notebooks() if n.startswith("05")), None)
@@ -53,8 +54,9 @@ def uses_the_pad(name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def pad_page(browser, jupyter_lab):
-    """A tab with the pad's notebook opened and run: notebook 05 if it has the pad."""
+def pad_page(browser, jupyter_lab, artifacts, lab_runs):
+    """A tab with the pad's notebook opened and run: notebook 05 if it has the pad (then what
+    test_notebooks_in_lab.py checks after its Run All is recorded for it, in lab_runs)."""
     if NOTEBOOK_05 and uses_the_pad(NOTEBOOK_05):
         name = NOTEBOOK_05
     else:
@@ -64,6 +66,10 @@ def pad_page(browser, jupyter_lab):
         page = context.new_page()
         lab.open_notebook(page, jupyter_lab.url, name)
         lab.run_all(page, timeout_ms=600_000)
+        if name == NOTEBOOK_05:
+            lab_runs[name] = inspect(
+                page, name, artifacts / f"lab-{name.removesuffix('.ipynb')}.png"
+            )
         page.locator(PAD).scroll_into_view_if_needed()
         yield page
     finally:

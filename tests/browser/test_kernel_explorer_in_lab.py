@@ -1,9 +1,9 @@
 """Notebook 04's KernelExplorer in a real JupyterLab: a student presses the arrow keys or drags
 the step slider, also while a long cell keeps the kernel busy; the pictures repaint at once and
-the sum shown is conv2d's value at that position. Notebook 04 runs once, here, and is also
-inspected as test_notebooks_in_lab.py inspects the others. The expected values are computed here, in
+the sum shown is conv2d's value at that position. The expected values are computed here, in
 the test, with convhelpers.conv2d from the image, kernel and settings the notebook's explorer
-reports from Python.
+reports from Python. Notebook 04 runs once, here; what test_notebooks_in_lab.py checks after
+its Run All is recorded for it (lab_runs).
 """
 
 import json
@@ -45,10 +45,10 @@ REPAINTED = f"([root, before]) => ({lab.LOOK})(root).canvases !== before"
 
 
 @pytest.fixture(scope="module")
-def explorer(browser, jupyter_lab, artifacts):
-    """Notebook 04 opened and run in one tab (shared by this module's tests): the tab, conv2d's
-    feature map for its first explorer's image and settings, and the problems a student would
-    see after Run All (as test_notebooks_in_lab.py checks every other notebook)."""
+def explorer(browser, jupyter_lab, artifacts, lab_runs):
+    """Notebook 04 opened and run in one tab (shared by this module's tests): the tab and
+    conv2d's feature map for its first explorer's image and settings. The problems a student
+    would see after Run All go to lab_runs, for test_notebooks_in_lab.py."""
     if NOTEBOOK is None:
         pytest.skip("notebook 04 is not in notebooks/ yet")
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
@@ -56,7 +56,8 @@ def explorer(browser, jupyter_lab, artifacts):
         page = context.new_page()
         lab.open_notebook(page, jupyter_lab.url, NOTEBOOK)
         lab.run_all(page)
-        problems = inspect(page, NOTEBOOK, artifacts / f"lab-{Path(NOTEBOOK).stem}.png")
+        shot = artifacts / f"lab-{Path(NOTEBOOK).stem}.png"
+        lab_runs[NOTEBOOK] = inspect(page, NOTEBOOK, shot)
         s = json.loads(lab.run_cell(page, SETTINGS))
         feature_map = ch.conv2d(
             np.array(s["image"]),
@@ -66,7 +67,7 @@ def explorer(browser, jupyter_lab, artifacts):
             flip=s["flip"],
         )
         page.locator(EXPLORER).scroll_into_view_if_needed()
-        yield page, feature_map, problems
+        yield page, feature_map
     finally:
         context.close()
         lab.shutdown_kernels(jupyter_lab.url)
@@ -115,12 +116,8 @@ def towards_a_strong_value(state: dict, feature_map: np.ndarray) -> tuple[str, i
     return ("ArrowRight" if k > 0 else "ArrowLeft"), abs(k)
 
 
-def test_notebook_04_runs_in_jupyterlab(explorer):
-    assert explorer[2] == []
-
-
 def test_arrow_keys_step_the_explorer_and_python_follows(explorer, artifacts):
-    page, feature_map, _ = explorer
+    page, feature_map = explorer
     start = shown(page)
     check_sum(start, feature_map)
     key, presses = towards_a_strong_value(start, feature_map)
@@ -149,7 +146,7 @@ RUNNING = """(index) => {
 def test_the_explorer_repaints_while_the_kernel_is_busy(explorer, jupyter_lab, artifacts):
     """A long cell runs, and the kernel process is even paused (SIGSTOP): ipykernel 7 answers
     widget messages while a cell sleeps, so only a stopped kernel proves nothing waits for it."""
-    page, feature_map, _ = explorer
+    page, feature_map = explorer
     index = lab.start_cell(page, LONG_CELL)
     page.wait_for_function(RUNNING, arg=index, timeout=30_000)
     try:
@@ -170,7 +167,7 @@ def test_the_explorer_repaints_while_the_kernel_is_busy(explorer, jupyter_lab, a
 
 
 def test_dragging_the_step_slider_moves_the_kernel(explorer, artifacts):
-    page, feature_map, _ = explorer
+    page, feature_map = explorer
     page.wait_for_function(f"() => ({lab.KERNEL_STATUS})() === 'idle'", timeout=30_000)
     root = page.locator(EXPLORER)
     before = shown(page)
