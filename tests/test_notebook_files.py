@@ -20,6 +20,7 @@ COURSE = [
     "04_sliding_kernel_convolution",
     "05_training_a_small_cnn",
     "06_what_convolution_buys",
+    "07_inside_the_network",
 ]
 
 
