@@ -174,13 +174,17 @@ def test_run_notebook_raises_on_a_failing_cell():
         budget.run_notebook(nb)
 
 
-def test_export_writes_a_live_page_that_loads_only_files_beside_it(tmp_path):
+def test_export_course_writes_a_live_site_that_loads_only_files_beside_it(tmp_path):
     out = tmp_path / "site"
-    out.mkdir()
-    page, title = export_html.export(small_course(tmp_path), out)
-    text = page.read_text()
-    assert page == out / "00_tiny.html"
-    assert title == "Tiny lesson"
+    broken = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    broken.cells = [nbformat.v4.new_code_cell("1 / 0")]
+    books = {"00_tiny": nbformat.read(small_course(tmp_path), as_version=4), "01_next": broken}
+    failed = export_html.export_course(books, out, workers=2)
+    assert list(failed) == ["01_next"] and "ZeroDivisionError" in failed["01_next"]
+    assert sorted(p.name for p in out.glob("*.html")) == ["00_tiny.html", "index.html"]
+    assert '<a href="00_tiny.html">Tiny lesson</a>' in (out / "index.html").read_text()
+    assert (out / "anywidget.js").exists() and (out / "mathjax" / "tex-svg-full.js").exists()
+    text = (out / "00_tiny.html").read_text()
     assert "data:image/png;base64," in text  # the figure is embedded
     sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', text)
     assert sources == ["require.js", "embed-amd.js", "mathjax/tex-svg-full.js"]

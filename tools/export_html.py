@@ -24,6 +24,7 @@ import html
 import re
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -38,7 +39,7 @@ from budget import run_notebook  # noqa: E402  (one way to run a notebook in a f
 
 __all__ = [
     "copy_scripts",
-    "export",
+    "export_course",
     "export_notebook",
     "index_page",
     "kernel_only_widgets",
@@ -189,11 +190,6 @@ def export_notebook(nb, name: str, out_dir: Path) -> tuple[Path, str]:
     return target, title
 
 
-def export(path: Path, out_dir: Path) -> tuple[Path, str]:
-    """Run the notebook at path, write out_dir/<its name>.html; return (that file, its title)."""
-    return export_notebook(nbformat.read(path, as_version=4), path.stem, out_dir)
-
-
 def index_page(pages: list[tuple[Path, str]]) -> str:
     items = "\n".join(f'<li><a href="{p.name}">{html.escape(title)}</a></li>' for p, title in pages)
     return (
@@ -209,17 +205,37 @@ def index_page(pages: list[tuple[Path, str]]) -> str:
     )
 
 
+def export_course(books: dict, out_dir: Path, workers: int = 1) -> dict[str, str]:
+    """Export the notebooks books = {name: notebook node, in course order} into out_dir as
+    a site: the scripts, one page each (workers notebooks run at a time) and index.html.
+    Returns {name: why its export failed} for those that failed (their pages are missing)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    copy_scripts(out_dir)
+    failed = {}
+
+    def one(name):
+        try:
+            return export_notebook(books[name], name, out_dir)
+        except Exception as error:  # the others are still exported; the caller reports it
+            failed[name] = f"{type(error).__name__}: {error}"[-3000:]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # each run is a kernel process
+        pages = [page for page in pool.map(one, books) if page is not None]
+    (out_dir / "index.html").write_text(index_page(pages), encoding="utf-8")
+    return failed
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="default: site/")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    args.out.mkdir(parents=True, exist_ok=True)
-    copy_scripts(args.out)
-    pages = [export(path, args.out) for path in paths]
-    (args.out / "index.html").write_text(index_page(pages), encoding="utf-8")
-    print(f"{args.out / 'index.html'}: {len(pages)} notebooks")
+    books = {path.stem: nbformat.read(path, as_version=4) for path in paths}
+    failed = export_course(books, args.out)
+    print(f"{args.out / 'index.html'}: {len(books) - len(failed)} notebooks")
+    if failed:
+        sys.exit("\n\n".join(f"{name} failed:\n{why}" for name, why in failed.items()))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
 The tests that use the browser skip (one line saying how to enable them) when /usr/bin/chromium
 or playwright is missing. Screenshots go to test-artifacts/ (gitignored). A module that needs
-another server (Notebook 7, the static site) starts its own in a module-scoped fixture.
+another server (Notebook 7) starts its own in a module-scoped fixture; the static site is
+exported in the background while the other browser tests run.
 """
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,13 +19,48 @@ import lab  # noqa: E402
 ARTIFACTS = lab.ROOT / "test-artifacts"
 
 
+STATIC_SITE = pytest.StashKey[bool]()  # are static-site tests among those that will run?
+
+
 def pytest_collection_modifyitems(config, items):
     reason = lab.browser_missing()
+    config.stash[STATIC_SITE] = reason is None and any(
+        "static_site" in getattr(item, "fixturenames", ()) for item in items
+    )
     if reason is None:
         return
     for item in items:  # only the tests that need the browser
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_site(request, tmp_path_factory):
+    """The course exported as `make html` does, into a temporary folder, for
+    test_static_site.py; notebook 04 gets one more cell, EXPLORER_SETTINGS.
+
+    The export starts in a background thread at the first browser test, one notebook at a
+    time: the Lab and Notebook 7 tests leave a core idle most of the time, and the static-site
+    tests then find the site (or wait for it). Yields a Future of (folder, {name: why its
+    export failed}, the notebooks as run), or None when no static-site test will run.
+    """
+    if not request.config.stash.get(STATIC_SITE, False):
+        yield None
+        return
+    sys.path.insert(0, str(lab.ROOT / "tools"))
+    import export_html
+    import nbformat
+    from notebook_checks import EXPLORER_SETTINGS
+
+    out = tmp_path_factory.mktemp("site")
+    books = {}
+    for name in lab.notebooks():
+        nb = nbformat.read(lab.ROOT / "notebooks" / name, as_version=4)
+        if name.startswith("04"):
+            nb.cells.append(nbformat.v4.new_code_cell(EXPLORER_SETTINGS))
+        books[Path(name).stem] = nb
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(lambda: (out, export_html.export_course(books, out), books))
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ open in JupyterLab or Notebook 7; run_and_inspect opens and runs it first.
 """
 
 import contextlib
+import json
 import re
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from playwright.sync_api import expect
 
 __all__ = [
     "EXPECTED_WIDGETS",
+    "EXPLORER_SETTINGS",
     "drawn_widget_problems",
     "drawn_widgets",
+    "explorer_feature_map",
     "inspect",
     "problems_in",
     "run_and_inspect",
@@ -59,6 +62,24 @@ DRAWN = """(root) => [...root.querySelectorAll('[data-ch-widget]')].map((el) => 
     });
     return {name: el.dataset.chWidget, canvases: canvases.length, painted};
 })"""
+
+
+# A cell that prints what notebook 04's first explorer (`explorer`) works on, as JSON.
+EXPLORER_SETTINGS = """import json
+print(json.dumps({"image": explorer.image.tolist(), "kernel": explorer.kernel.tolist(),
+                  "padding": explorer.padding, "stride": explorer.stride,
+                  "flip": bool(explorer.flip)}))"""
+
+
+def explorer_feature_map(printed: str):
+    """conv2d's feature map (Ho, Wo) for what EXPLORER_SETTINGS printed, computed here."""
+    import numpy as np
+
+    import convhelpers as ch
+
+    s = json.loads(printed)
+    image, kernel = np.array(s["image"]), np.array(s["kernel"])
+    return ch.conv2d(image, kernel, stride=s["stride"], padding=s["padding"], flip=s["flip"])
 
 
 def problems_in(cells: list[dict]) -> list[str]:

@@ -6,26 +6,18 @@ reports from Python. Notebook 04 runs once, here; what test_notebooks_in_lab.py 
 its Run All is recorded for it (lab_runs).
 """
 
-import json
 from pathlib import Path
 
 import lab
 import numpy as np
 import pytest
-from notebook_checks import inspect
+from notebook_checks import EXPLORER_SETTINGS, explorer_feature_map, inspect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-import convhelpers as ch
 
 NOTEBOOK = next((n for n in lab.notebooks() if n.startswith("04")), None)
 EXPLORER = '.jp-NotebookPanel [data-ch-widget="kernel-explorer"] >> nth=0'  # `explorer`
 STEP = 'input[type=range][aria-label="step"]'  # position: row * columns + col
 
-# What the notebook's first explorer works on, printed by the kernel.
-SETTINGS = """import json
-print(json.dumps({"image": explorer.image.tolist(), "kernel": explorer.kernel.tolist(),
-                  "padding": explorer.padding, "stride": explorer.stride,
-                  "flip": bool(explorer.flip)}))"""
 WHERE = "print(explorer.row, explorer.col, explorer.position, explorer.sum_value)"
 LONG_CELL = "import time\ntime.sleep(30)  # the kernel is busy; the explorer must not wait"
 
@@ -58,14 +50,7 @@ def explorer(browser, jupyter_lab, artifacts, lab_runs):
         lab.run_all(page)
         shot = artifacts / f"lab-{Path(NOTEBOOK).stem}.png"
         lab_runs[NOTEBOOK] = inspect(page, NOTEBOOK, shot)
-        s = json.loads(lab.run_cell(page, SETTINGS))
-        feature_map = ch.conv2d(
-            np.array(s["image"]),
-            np.array(s["kernel"]),
-            stride=s["stride"],
-            padding=s["padding"],
-            flip=s["flip"],
-        )
+        feature_map = explorer_feature_map(lab.run_cell(page, EXPLORER_SETTINGS))
         page.locator(EXPLORER).scroll_into_view_if_needed()
         yield page, feature_map
     finally:

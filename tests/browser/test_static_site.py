@@ -1,25 +1,26 @@
 """make html's static site, opened from file:// in Chromium with every network request refused.
 
-The course is exported once for this module (tools/export_html.py, as `make html` does) into a
-temporary folder. Each page must render every widget from its stored state with no kernel and
-no request leaving the machine; notebook 04's KernelExplorer steps and shows conv2d's sum at
-each position, computed here from the image and settings its explorer reported in the run.
+The course is exported once (tools/export_html.py, as `make html` does) into a temporary
+folder, in the background while the other browser tests run (conftest.py's static_site).
+Each page must render every widget from its stored state with no kernel and no request
+leaving the machine; notebook 04's KernelExplorer steps and shows conv2d's sum at each
+position, computed here from the image and settings its explorer reported in the run.
 """
 
-import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
 import lab
 import nbformat
-import numpy as np
 import pytest
-from notebook_checks import drawn_widget_problems, drawn_widgets, widget_problems_in
+from notebook_checks import (
+    drawn_widget_problems,
+    drawn_widgets,
+    explorer_feature_map,
+    widget_problems_in,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-import convhelpers as ch
 
 sys.path.insert(0, str(lab.ROOT / "tools"))
 
@@ -27,11 +28,6 @@ import export_html  # noqa: E402
 
 EXPLORER = '[data-ch-widget="kernel-explorer"] >> nth=0'  # notebook 04's `explorer`
 STEP = 'input[type=range][aria-label="step"]'
-# Appended to notebook 04 for this test: what its first explorer works on.
-SETTINGS = """import json
-print(json.dumps({"image": explorer.image.tolist(), "kernel": explorer.kernel.tolist(),
-                  "padding": explorer.padding, "stride": explorer.stride,
-                  "flip": bool(explorer.flip)}))"""
 VIEWS = 'script[type="application/vnd.jupyter.widget-view+json"]'
 # Model ids of the widget views the widget manager has not drawn (yet), or drawn as its error
 # widget (a widget whose code did not load).
@@ -45,39 +41,14 @@ UNRENDERED = f"""() => [...document.querySelectorAll('{VIEWS}')]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The whole course exported to a temporary site/ (two notebooks at a time): its folder,
-    {stem: why the export failed}, and conv2d's feature map for notebook 04's first explorer."""
-    out = tmp_path_factory.mktemp("site")
-    export_html.copy_scripts(out)
-    books = {}
-    for name in lab.notebooks():
-        nb = nbformat.read(lab.ROOT / "notebooks" / name, as_version=4)
-        if name.startswith("04"):
-            nb.cells.append(nbformat.v4.new_code_cell(SETTINGS))
-        books[Path(name).stem] = nb
-    failed = {}
-
-    def export(stem):
-        try:
-            return export_html.export_notebook(books[stem], stem, out)
-        except Exception as error:  # one broken notebook fails its own test, not all
-            failed[stem] = f"{type(error).__name__}: {error}"[-3000:]
-
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores: two kernels at once
-        pages = [p for p in pool.map(export, books) if p is not None]
-    (out / "index.html").write_text(export_html.index_page(pages), encoding="utf-8")
-    feature_map = None
+def site(static_site):
+    """The exported site (conftest's static_site): its folder, {stem: why the export failed},
+    and conv2d's feature map for notebook 04's first explorer."""
+    out, failed, books = static_site.result()
     four = next((stem for stem in books if stem.startswith("04")), None)
+    feature_map = None
     if four is not None and four not in failed:
-        s = json.loads(books[four].cells[-1].outputs[0]["text"])
-        feature_map = ch.conv2d(
-            np.array(s["image"]),
-            np.array(s["kernel"]),
-            stride=s["stride"],
-            padding=s["padding"],
-            flip=s["flip"],
-        )
+        feature_map = explorer_feature_map(books[four].cells[-1].outputs[0]["text"])
     return SimpleNamespace(out=out, failed=failed, feature_map=feature_map)
 
 
