@@ -157,8 +157,8 @@ from .receptive import (
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
 from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
-from .widgets.digit_pad import DigitPad
 from .widgets.brightness import brightness_contrast
+from .widgets.digit_pad import DigitPad
 from .widgets.explorer import KernelExplorer
 from .widgets.explorer_inputs import EXAMPLE_IMAGE, EXAMPLE_KERNEL, parse_kernel, photo_crop
 from .widgets.feature_maps import feature_maps_widget
