@@ -18,8 +18,10 @@ Speed: the fast layers store (N, C, H, W) arrays with the channels last in memor
 pooling run several times faster that way. Shapes and results do not change.
 """
 
+import functools
+
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from ._validate import as_int
 from .conv import output_size, sliding_windows
@@ -28,13 +30,21 @@ from .conv import output_size, sliding_windows
 # One: on the 2-core machines the course runs on, 2 threads made a training step
 # faster only on an otherwise idle machine, and several times slower as soon as
 # anything else wanted a core (a browser, the Jupyter server, a neighbour's job):
-# OpenBLAS threads wait for each other. benchmarks/step_vs_torch.py measures both.
+# OpenBLAS threads wait for each other. Training uses the second core another
+# way (convhelpers.train: each half of a batch on its own thread, one BLAS
+# thread each). benchmarks/step_vs_torch.py measures all of these.
 BLAS_THREADS = 1
 
 
 def blas_threads():
     """Context manager: numpy's matrix products use BLAS_THREADS threads inside it."""
-    return threadpool_limits(limits=BLAS_THREADS, user_api="blas")
+    return _blas_controller().limit(limits=BLAS_THREADS, user_api="blas")
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    """Finds numpy's BLAS once (entering a limit is then 8 us instead of 250 us)."""
+    return ThreadpoolController()
 
 
 __all__ = [
@@ -91,9 +101,11 @@ def _pad(x: np.ndarray, padding: int) -> np.ndarray:
     """
     if padding == 0:
         return x
-    x_last = x.transpose(0, 2, 3, 1)  # (N, H, W, C)
+    n, c, h, w = x.shape
     p = padding
-    return np.pad(x_last, ((0, 0), (p, p), (p, p), (0, 0))).transpose(0, 3, 1, 2)
+    xp = np.zeros((n, h + 2 * p, w + 2 * p, c), x.dtype)  # (N, H+2p, W+2p, C) in memory
+    xp[:, p : p + h, p : p + w, :] = x.transpose(0, 2, 3, 1)
+    return xp.transpose(0, 3, 1, 2)
 
 
 # --- convolution, the readable version ---------------------------------------
@@ -156,22 +168,36 @@ def conv_forward(x, w, b, *, stride: int = 1, padding: int = 0):
     x (N, C, H, W), w (F, C, kh, kw), b (F,) -> (out, cache), out (N, F, Ho, Wo).
     "im2col": lay every kh x kw patch (all channels) out as one row of a matrix,
     then one matrix product with the filters gives every output value at once.
+    Each row ends with a 1 and each filter with its bias (the "bias trick"), so
+    the same product adds the bias, and in conv_backward gives db with dw.
     """
     x, w, b, stride, padding, out_h, out_w = _conv_args(x, w, b, stride, padding)
     n_images, channels = x.shape[:2]
     n_filters, _, kh, kw = w.shape
+    k = kh * kw * channels  # numbers in one patch
     # Speed: the arrays *look* like (N, C, H, W), but in memory the channels come
     # last (N, H, W, C): then a patch's numbers sit side by side and the copy
     # below is ~10x faster. Our layers keep that memory order from layer to layer.
     windows = sliding_windows(_pad(x, padding), kh, kw, stride)  # (N, C, Ho, Wo, kh, kw), a view
-    # The copy: one row per output position (n, i, j), one column per (a, b, c).
+    # The copy: one row per output position (n, i, j), one column per (a, b, c), then the 1.
     if channels > 1:
-        cols = windows.transpose(0, 2, 3, 4, 5, 1).reshape(n_images * out_h * out_w, -1)
+        cols = np.empty((n_images, out_h, out_w, k + 1), x.dtype)
+        cols[..., :k].reshape(n_images, out_h, out_w, kh, kw, channels)[...] = windows.transpose(
+            0, 2, 3, 4, 5, 1
+        )
+        cols[..., k] = 1
+        cols = cols.reshape(n_images * out_h * out_w, k + 1)
     else:  # the same matrix stored column by column: copying along image rows is 7x faster
-        cols = np.ascontiguousarray(windows.transpose(4, 5, 1, 0, 2, 3)).reshape(kh * kw, -1).T
-    w_rows = w.transpose(0, 2, 3, 1).reshape(n_filters, -1)  # (F, kh*kw*C), same column order
+        cols_t = np.empty((k + 1, n_images, out_h, out_w), x.dtype)
+        cols_t[:k].reshape(kh, kw, n_images, out_h, out_w)[...] = windows[:, 0].transpose(
+            3, 4, 0, 1, 2
+        )
+        cols_t[k] = 1
+        cols = cols_t.reshape(k + 1, -1).T
+    w_rows = np.empty((n_filters, k + 1), np.result_type(w, b))  # the same column order
+    w_rows[:, :k] = w.transpose(0, 2, 3, 1).reshape(n_filters, k)
+    w_rows[:, k] = b
     out = cols @ w_rows.T  # (N*Ho*Wo, F)
-    out += b
     # (N, Ho, Wo, F) in memory, seen as (N, F, Ho, Wo): no copy.
     out = out.reshape(n_images, out_h, out_w, n_filters).transpose(0, 3, 1, 2)
     return out, (x.shape, cols, w_rows, w.shape, stride, padding)
@@ -188,22 +214,24 @@ def conv_backward(dout, cache, *, input_grad: bool = True):
     n_images, n_filters, out_h, out_w = dout.shape
     d2 = dout.transpose(0, 2, 3, 1).reshape(-1, n_filters)  # (N*Ho*Wo, F), rows as in cols
     n_filters, channels, kh, kw = w_shape
-    dw = (d2.T @ cols).reshape(n_filters, kh, kw, channels).transpose(0, 3, 1, 2)
-    dw = np.ascontiguousarray(dw)  # (F, C, kh, kw)
-    # db = d2.sum(axis=0), summed image by image first: long rows make it ~10x faster.
-    db = d2.reshape(n_images, -1).sum(axis=0).reshape(-1, n_filters).sum(axis=0)
+    # One product gives dw and, from the column of ones, db (the bias trick).
+    dw_rows = (cols.T @ d2).T  # (F, kh*kw*C + 1)
+    dw = dw_rows[:, :-1].reshape(n_filters, kh, kw, channels).transpose(0, 3, 1, 2)
+    dw, db = np.ascontiguousarray(dw), dw_rows[:, -1].copy()  # (F, C, kh, kw), (F,)
     if not input_grad:
         return None, dw, db
-    # "col2im": patches overlap, so loop over the kernel offsets (a, b): each sends
+    # "col2im": patches overlap, so go by kernel offset (a, b): each sends
     # dout @ w[:, :, a, b] back to the inputs it touched, one slice shifted by (a, b).
+    # The kh*kw products run in one call (a stack of (F, C) matrices).
     _, _, height, width = x_shape
-    w_offsets = w_rows.reshape(n_filters, kh, kw, channels)
+    w_offsets = w_rows[:, :-1].reshape(n_filters, kh * kw, channels).transpose(1, 0, 2)
+    shares = np.matmul(d2, w_offsets)  # (kh*kw, N*Ho*Wo, C)
+    shares = shares.reshape(kh, kw, n_images, out_h, out_w, channels)
     dxp = np.zeros((n_images, height + 2 * padding, width + 2 * padding, channels), d2.dtype)
     rows, columns = stride * out_h, stride * out_w
     for a in range(kh):
         for b in range(kw):
-            share = (d2 @ w_offsets[:, a, b, :]).reshape(n_images, out_h, out_w, channels)
-            dxp[:, a : a + rows : stride, b : b + columns : stride, :] += share
+            dxp[:, a : a + rows : stride, b : b + columns : stride, :] += shares[a, b]
     dx = dxp[:, padding : padding + height, padding : padding + width, :]  # (N, H, W, C)
     return dx.transpose(0, 3, 1, 2), dw, db
 

@@ -192,3 +192,75 @@ def test_train_step_lowers_the_loss_on_its_batch(subset):
     for _ in range(10):
         loss, _ = ch.train_step(model, opt, xb, y[:32])
     assert loss < 0.3 * first
+
+
+def test_two_core_step_equals_the_whole_batch_step(subset, monkeypatch):
+    """The halves-on-two-threads step gives the whole batch's loss, scores and update."""
+    X, y = subset
+    xb, yb = ch.to_float(X[:33])[:, None], y[:33]  # an odd batch: halves of 16 and 17
+    results = {}
+    for cpus in (1, 2):
+        monkeypatch.setattr(train, "usable_cpus", lambda cpus=cpus: cpus)
+        model, opt = ch.small_cnn(seed=0), ch.SGD(lr=0.05)
+        for _ in range(3):
+            loss, scores = ch.train_step(model, opt, xb, yb)
+        results[cpus] = loss, scores, params_of(model)
+    (loss1, scores1, params1), (loss2, scores2, params2) = results[1], results[2]
+    assert loss2 == pytest.approx(loss1, rel=1e-5)
+    np.testing.assert_allclose(scores2, scores1, rtol=1e-4, atol=1e-5)
+    for a, b in zip(params1, params2, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-6)
+
+
+def test_two_core_step_follows_a_changed_model(subset, monkeypatch):
+    """A layer replaced after a step is used by both halves at the next step."""
+    X, y = subset
+    monkeypatch.setattr(train, "usable_cpus", lambda: 2)
+    xb, yb = ch.to_float(X[:16])[:, None], y[:16]
+    model = ch.small_cnn(seed=0)
+    ch.train_step(model, ch.SGD(lr=0.05), xb, yb)
+    model.layers[-1] = Dense(128, 10, rng=5)
+    before = model.layers[-1].params["w"].copy()
+    ch.train_step(model, ch.SGD(lr=0.05), xb, yb)
+    assert not np.array_equal(model.layers[-1].params["w"], before)
+    grads = [layer.grads for layer in model.layers if layer.params]
+    assert all(g.keys() == {"w", "b"} for g in grads)
+
+
+def test_usable_cpus_counts_the_affinity_and_the_quota(monkeypatch, tmp_path):
+    cpus = train.usable_cpus()
+    assert 1 <= cpus <= len(train.os.sched_getaffinity(0))
+    monkeypatch.setattr(train.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert train.usable_cpus() == 1  # as under `taskset -c 0`
+    monkeypatch.setattr(train.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(train, "_cpu_quota", lambda: 2)
+    assert train.usable_cpus() == 2
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"cpu.max": "max 100000"}, 1024),
+        ({"cpu.max": "100000 100000"}, 1),
+        ({"cpu.max": "250000 100000"}, 2),
+        ({"cpu.max": "50000 100000"}, 1),  # half a CPU still gets one thread
+        ({"cpu.cfs_quota_us": "-1", "cpu.cfs_period_us": "100000"}, 1024),
+        ({"cpu.cfs_quota_us": "200000", "cpu.cfs_period_us": "100000"}, 2),
+        ({}, 1024),
+    ],
+)
+def test_cpu_quota_reads_cgroups_v1_and_v2(files, expected, monkeypatch, tmp_path):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text + "\n")
+    real_path = train.Path
+
+    def fake_path(name):
+        return tmp_path / real_path(name).name
+
+    monkeypatch.setattr(train, "Path", fake_path)
+    train._cpu_quota.cache_clear()
+    try:
+        assert train._cpu_quota() == expected
+    finally:
+        monkeypatch.undo()
+        train._cpu_quota.cache_clear()
