@@ -54,8 +54,8 @@ READ = """() => {
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with browser_page() as page:
+def browser(chromium):
+    with browser_page(chromium) as page:
         yield page
 
 

@@ -5,7 +5,7 @@ DataView, as in Jupyter). What the page saves stays in ``window.sent`` until
 :func:`deliver` hands it to the Python widget, the way a kernel would, and sends
 Python's answer back, so a test chooses when (and whether) "the kernel" answers.
 
-    with browser_page() as page:
+    with browser_page(chromium) as page:
         show(page, widget, tmp_path)
         page.locator("input[aria-label=step]").press("ArrowRight")
         deliver(page, widget)
@@ -15,7 +15,6 @@ import base64
 import contextlib
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
@@ -66,13 +65,16 @@ def _state(widget) -> dict:
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1100, height: int = 900):
-    """A headless Chromium tab; page errors collect in page.errors."""
-    with tempfile.TemporaryDirectory() as tmp, lab.chromium(lab.isolated_env(Path(tmp))) as b:
-        page = b.new_page(viewport={"width": width, "height": height})
+def browser_page(browser, width: int = 1100, height: int = 900):
+    """A tab of browser (the session Chromium of tests/conftest.py); errors go to page.errors."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         yield page
+    finally:
+        context.close()
 
 
 def show(page, widget, folder: Path) -> None:

@@ -71,11 +71,9 @@ def jupyter_lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    """Headless Chromium with its own temporary HOME and XDG directories."""
-    env = lab.isolated_env(tmp_path_factory.mktemp("chromium-user"))
-    with lab.chromium(env) as chromium:
-        yield chromium
+def browser(chromium):
+    """Headless Chromium with its own temporary HOME and XDG directories (tests/conftest.py)."""
+    return chromium
 
 
 @pytest.fixture
