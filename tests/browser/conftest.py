@@ -22,10 +22,11 @@ ARTIFACTS = lab.ROOT / "test-artifacts"
 STATIC_SITE = pytest.StashKey[bool]()  # are static-site tests among those that will run?
 
 
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: items are those that will run
 def pytest_collection_modifyitems(config, items):
     reason = lab.browser_missing()
     config.stash[STATIC_SITE] = reason is None and any(
-        "static_site" in getattr(item, "fixturenames", ()) for item in items
+        item.path.name == "test_static_site.py" for item in items
     )
     if reason is None:
         return
