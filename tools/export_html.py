@@ -55,8 +55,7 @@ STATIC_NOTE = (
     "🎛️ <b>This page runs without Python.</b> Its widgets are drawn by your browser from what "
     "the notebook computed: the sliders, Play and the pictures move. Anything that computes "
     "something new — typing a kernel, another image, your own function, a digit you draw — "
-    "needs Python: open "
-    "the notebook in JupyterLab (<code>make lab</code>) or on Binder."
+    "needs Python: open the notebook in JupyterLab (<code>make lab</code>) or on Binder."
 )
 KERNEL_WIDGET_NOTE = (
     "🐍 <b>This widget answers from Python</b>: on this page it does not respond. Open the "
@@ -191,6 +190,7 @@ def export_notebook(nb, name: str, out_dir: Path) -> tuple[Path, str]:
 
 
 def index_page(pages: list[tuple[Path, str]]) -> str:
+    """site/index.html: what the pages are, and a link to each [(page file, title), ...]."""
     items = "\n".join(f'<li><a href="{p.name}">{html.escape(title)}</a></li>' for p, title in pages)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -199,7 +199,8 @@ def index_page(pages: list[tuple[Path, str]]) -> str:
         "<h1>Why convolution? — the course</h1>\n"
         "<p>Every notebook, run once, with its figures and its widgets. The pages need no "
         "Python: the widgets' sliders move and their pictures are drawn in your browser. Typing "
-        "a kernel, another image or your own function needs Python: open the notebooks in "
+        "a kernel, another image, your own function or a digit you draw needs Python: open the "
+        "notebooks in "
         "JupyterLab (<code>make lab</code>) or on Binder.</p>\n"
         f"<ul>\n{items}\n</ul>\n</body></html>\n"
     )
