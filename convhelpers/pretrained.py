@@ -111,6 +111,16 @@ class Recipe:
         }
         return {**defaults, **self.fit}
 
+    def changes_since(self, recorded: dict) -> dict:
+        """{argument: (recorded value, value now)} where fit would now train differently.
+
+        recorded: the full_fit() a file was trained with (from the manifest). An
+        argument fit did not have then counts only if this recipe sets it.
+        """
+        now = _jsonable(self.full_fit())
+        keys = set(recorded) | set(_jsonable(self.fit))
+        return {k: (recorded.get(k), now.get(k)) for k in keys if recorded.get(k) != now.get(k)}
+
 
 _SHIFTS = {**FAIR_RECIPE, "augment": 8}  # the MLP trained on digits moved up to 8 pixels
 _SHIFTS_CANVAS = {**FAIR_RECIPE, "augment": 20}  # ... up to 20: anywhere on the canvas
@@ -218,11 +228,12 @@ def pretrained(name: str, *, retrain: bool = False, live=False) -> Sequential:
             "damaged or stale. Run `make models`, or pretrained(name, retrain=True)."
         )
     model = recipe.build()
-    if entry["fit"] != _jsonable(recipe.full_fit()) or entry["data"] != recipe.data:
+    changes = recipe.changes_since(entry["fit"])
+    if changes or entry["data"] != recipe.data:
         warnings.warn(
-            f"{name}: the shipped weights were trained with {entry['fit']} on "
-            f"{entry['data']}, the code's recipe is now {recipe.full_fit()} on {recipe.data}; "
-            "run `make models` to train them again",
+            f"{name}: the shipped weights were trained on {entry['data']} with fit arguments "
+            f"that differ from the code's recipe (recorded, now): {changes}; the code trains on "
+            f"{recipe.data}. Run `make models` to train them again",
             RuntimeWarning,
             stacklevel=2,
         )
