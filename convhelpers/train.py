@@ -97,15 +97,23 @@ def gradient_check(f, x: np.ndarray, df: np.ndarray, *, h: float = 1e-5) -> floa
     return float(num / den) if den > 0 else 0.0
 
 
-def train_step(model: Sequential, optimizer, X_batch, y_batch) -> tuple[float, np.ndarray]:
+def train_step(
+    model: Sequential, optimizer, X_batch, y_batch, *, cores: int | None = None
+) -> tuple[float, np.ndarray]:
     """One step of training: forward, loss, backward, update. Returns (loss, scores (N, 10)).
 
-    X_batch: float32 (N, C, H, W) images, y_batch: (N,) labels. With two or
-    more CPUs the two halves of the batch run at the same time, one per core
-    (see _gradients_on_two_cores); the result is the same up to rounding.
+    X_batch: float32 (N, C, H, W) images, y_batch: (N,) labels. cores=2 runs the
+    two halves of the batch at the same time, one per core (see
+    _gradients_on_two_cores); cores=1 runs the whole batch on this thread; None
+    (the default, as in fit) takes 2 when usable_cpus() > 1. The result is the
+    same up to rounding.
     """
+    if cores is None:
+        cores = 2 if usable_cpus() > 1 else 1
+    elif cores not in (1, 2):
+        raise ValueError(f"cores must be None, 1 or 2, got {cores!r}")
     with blas_threads():  # see convhelpers.nn.BLAS_THREADS
-        if len(X_batch) > 1 and usable_cpus() > 1:
+        if cores == 2 and len(X_batch) > 1:
             loss, scores = _gradients_on_two_cores(model, X_batch, y_batch)
         else:
             scores = model.forward(X_batch)

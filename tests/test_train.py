@@ -194,22 +194,37 @@ def test_train_step_lowers_the_loss_on_its_batch(subset):
     assert loss < 0.3 * first
 
 
-def test_two_core_step_equals_the_whole_batch_step(subset, monkeypatch):
+def test_two_core_step_equals_the_whole_batch_step(subset):
     """The halves-on-two-threads step gives the whole batch's loss, scores and update."""
     X, y = subset
     xb, yb = ch.to_float(X[:33])[:, None], y[:33]  # an odd batch: halves of 16 and 17
     results = {}
-    for cpus in (1, 2):
-        monkeypatch.setattr(train, "usable_cpus", lambda cpus=cpus: cpus)
+    for cores in (1, 2):
         model, opt = ch.small_cnn(seed=0), ch.SGD(lr=0.05)
         for _ in range(3):
-            loss, scores = ch.train_step(model, opt, xb, yb)
-        results[cpus] = loss, scores, params_of(model)
+            loss, scores = ch.train_step(model, opt, xb, yb, cores=cores)
+        results[cores] = loss, scores, params_of(model)
     (loss1, scores1, params1), (loss2, scores2, params2) = results[1], results[2]
     assert loss2 == pytest.approx(loss1, rel=1e-5)
     np.testing.assert_allclose(scores2, scores1, rtol=1e-4, atol=1e-5)
     for a, b in zip(params1, params2, strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match="cores must be None, 1 or 2"):
+        ch.train_step(model, opt, xb, yb, cores=4)
+
+
+def test_train_step_picks_the_halves_from_the_usable_cpus(subset, monkeypatch):
+    X, y = subset
+    xb, yb = ch.to_float(X[:8])[:, None], y[:8]
+    calls = []
+    real = train._gradients_on_two_cores
+    monkeypatch.setattr(
+        train, "_gradients_on_two_cores", lambda *a: calls.append(len(a[1])) or real(*a)
+    )
+    for cpus in (1, 2):
+        monkeypatch.setattr(train, "usable_cpus", lambda cpus=cpus: cpus)
+        ch.train_step(ch.small_cnn(), ch.SGD(), xb, yb)
+    assert calls == [8]  # only with two CPUs
 
 
 def test_two_core_step_follows_a_changed_model(subset, monkeypatch):
