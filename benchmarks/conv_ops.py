@@ -10,7 +10,8 @@ both dx and dw (and db). Implementations:
   loops); timed on 4 images and multiplied by 64, because all 256 take minutes;
 - scipy: ``scipy.signal.correlate2d``/``convolve2d`` per (image, filter, channel);
 - fast: ``conv_forward``/``conv_backward`` (im2col + one matrix product, col2im by
-  kernel offsets), with fit's BLAS thread setting;
+  kernel offsets), with fit's BLAS thread setting and its malloc setting (freed
+  memory kept for reuse, as train_step asks glibc to);
 - torch: ``torch.nn.functional.conv2d`` and autograd, 2 threads (if installed).
 
 Fast and torch alternate in the same loop; medians are compared. Ratios are
@@ -24,7 +25,7 @@ import time
 import numpy as np
 from scipy import signal
 
-from convhelpers import nn
+from convhelpers import nn, train
 
 BATCH = 256
 NAIVE_IMAGES = 4
@@ -146,7 +147,8 @@ def main() -> None:
     except ImportError:
         torch = None
         print("PyTorch is not installed (only this benchmark uses it): ratios are against fast.")
-    print(f"fast uses {nn.BLAS_THREADS} BLAS thread(s), as fit does")
+    kept = train.keep_freed_memory()  # as the first train_step does
+    print(f"fast uses {nn.BLAS_THREADS} BLAS thread(s), as fit does; freed memory kept: {kept}")
     ratios = {name: run_case(name, case, repeats, torch) for name, case in CASES.items()}
     print(" ".join(f"fwd_{n}={r[0]:.2f} bwd_{n}={r[1]:.2f}" for n, r in ratios.items()))
 

@@ -48,7 +48,8 @@ def main() -> None:
         history = ch.fit(model, X_train, y_train, X_val=X_test, y_val=y_test, live=False)
         acc = ch.accuracy(model, X_test, y_test)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        others = "" if busy is None else f"; other processes {(busy_seconds() - busy - cpu):.1f} s"
+        others = "" if busy is None else max(0.0, busy_seconds() - busy - cpu)
+        others = "" if others == "" else f"; other processes {others:.1f} s"
         results.append((acc, wall))
         epochs, steps = len(history["loss"]), sum(history["epoch_seconds"])
         print(

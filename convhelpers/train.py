@@ -28,7 +28,17 @@ from .models import Sequential
 from .nn import blas_threads
 from .render import png_bytes
 
-__all__ = ["SGD", "Adam", "LiveCurves", "accuracy", "fit", "gradient_check", "train_step"]
+__all__ = [
+    "SGD",
+    "Adam",
+    "LiveCurves",
+    "accuracy",
+    "fit",
+    "gradient_check",
+    "keep_freed_memory",
+    "train_step",
+    "usable_cpus",
+]
 
 
 class SGD:
@@ -110,7 +120,7 @@ def train_step(
     (the default, as in fit) takes 2 when usable_cpus() > 1. The result is the
     same up to rounding.
     """
-    _keep_freed_memory()
+    keep_freed_memory()
     if cores is None:
         cores = 2 if usable_cpus() > 1 else 1
     elif cores not in (1, 2):
@@ -130,7 +140,7 @@ def train_step(
 
 
 @functools.cache
-def _keep_freed_memory() -> bool:
+def keep_freed_memory() -> bool:
     """Let glibc's malloc keep freed memory for the next step instead of returning it.
 
     A training step allocates and frees some 25 MB of arrays. By default glibc hands

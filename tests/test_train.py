@@ -285,15 +285,17 @@ def test_cpu_quota_reads_cgroups_v1_and_v2(files, expected, monkeypatch, tmp_pat
 def test_training_steps_reuse_their_memory(subset, cores):
     """After the first steps, a step faults in almost no new memory pages (~450 without)."""
     resource = pytest.importorskip("resource")
-    if not train._keep_freed_memory():
+    if not train.keep_freed_memory():
         pytest.skip("only glibc's malloc is told to keep freed memory")
     X, y = subset
     xb, yb = ch.to_float(X[:128])[:, None], y[:128]
     model, opt = ch.small_cnn(seed=0), ch.SGD(lr=0.01)
     for _ in range(5):
         ch.train_step(model, opt, xb, yb, cores=cores)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    for _ in range(10):
-        ch.train_step(model, opt, xb, yb, cores=cores)
-    faults_per_step = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 10
-    assert faults_per_step < 50
+    per_step = []  # three windows of 5 steps: a one-off spike elsewhere in the process
+    for _ in range(3):  # (another test's thread, the first use of a pool) spoils one only
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        for _ in range(5):
+            ch.train_step(model, opt, xb, yb, cores=cores)
+        per_step.append((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 5)
+    assert min(per_step) < 50, per_step
