@@ -58,7 +58,14 @@ from .checks import (
     run_learner_conv,
 )
 from .conv import KERNELS, conv2d, conv2d_naive, get_kernel, output_size, sliding_windows
-from .data import DIGITS_PATH, load_digits, load_idx, load_photo, train_test_split
+from .data import (
+    DIGITS_PATH,
+    load_digits,
+    load_idx,
+    load_photo,
+    train_test_split,
+    validation_split,
+)
 from .experiments import (
     PermutationResult,
     accuracy_vs_shift,
@@ -177,6 +184,7 @@ __all__ = [
     "load_idx",
     "load_photo",
     "train_test_split",
+    "validation_split",
     # convolution
     "KERNELS",
     "conv2d",

@@ -7,6 +7,7 @@ import struct
 import numpy as np
 import pytest
 
+import convhelpers as ch
 import convhelpers.data as data
 from convhelpers import load_digits, load_idx, load_photo, train_test_split
 
@@ -112,3 +113,19 @@ def test_photo_is_a_colour_photograph():
     # a real colour picture: the channels differ and use the range
     assert photo.std() > 30
     assert np.abs(photo[..., 0].astype(int) - photo[..., 2]).mean() > 5
+
+
+def test_validation_split_holds_back_1000_training_digits_once_and_for_all():
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(X, y)
+    X_fit, X_val, y_fit, y_val = ch.validation_split(X_train, y_train)
+    assert X_fit.shape == (7000, 28, 28) and X_val.shape == (1000, 28, 28)
+    assert y_fit.shape == (7000,) and y_val.shape == (1000,)
+    # together they are exactly the training digits: nothing from the test set
+    together = np.concatenate([X_fit, X_val]).reshape(8000, -1)
+    assert sorted(map(bytes, together)) == sorted(map(bytes, X_train.reshape(8000, -1)))
+    assert np.bincount(y_val).min() >= 80  # every class is in the validation set
+    again = ch.validation_split(X_train, y_train)
+    first = (X_fit, X_val, y_fit, y_val)
+    assert all(np.array_equal(a, b) for a, b in zip(again, first, strict=True))
+    assert ch.validation_split(X_train, y_train, size=500)[1].shape == (500, 28, 28)
