@@ -163,7 +163,17 @@ from .receptive import (
 )
 from .render import colorize, html_grid, outline, png_bytes, upscale
 from .setup_check import environment_report, slider_check
-from .train import SGD, Adam, LiveCurves, accuracy, fit, gradient_check, train_step
+from .train import (
+    SGD,
+    Adam,
+    LiveCurves,
+    accuracy,
+    fit,
+    gradient_check,
+    keep_freed_memory,
+    train_step,
+    usable_cpus,
+)
 from .widgets.brightness import brightness_contrast
 from .widgets.digit_pad import DigitPad
 from .widgets.explorer import KernelExplorer
@@ -311,8 +321,10 @@ __all__ = [
     "fit",
     "LiveCurves",
     "gradient_check",
+    "keep_freed_memory",
     "accuracy",
     "train_step",
+    "usable_cpus",
     # 06-07: the shipped trained models
     "CANVAS",
     "FAIR_RECIPE",
