@@ -19,6 +19,7 @@ Where things live (each file is written to be read):
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
     local.py                    06: the locally connected layer (windows without weight sharing)
+    compare.py                  06: parameters by kind of layer, what the head reads, training ink
     pretrained.py               06-07: the shipped trained models and their recipes
     receptive.py                07: receptive fields; the patches that excite a channel most
     widgets/receptive_field.py  07: the receptive-field explorer
@@ -56,6 +57,14 @@ from .checks import (
     check_unshuffle,
     report,
     run_learner_conv,
+)
+from .compare import (
+    ever_inked,
+    feature_change,
+    head_input,
+    inked_windows,
+    layer_param_counts,
+    window_params,
 )
 from .conv import KERNELS, conv2d, conv2d_naive, get_kernel, output_size, sliding_windows
 from .data import (
@@ -337,6 +346,12 @@ __all__ = [
     "save_params",
     "train_pretrained",
     "training_data",
+    "ever_inked",
+    "feature_change",
+    "head_input",
+    "inked_windows",
+    "layer_param_counts",
+    "window_params",
     # 07: inside the network
     "check_receptive_field",
     "check_receptive_step",
