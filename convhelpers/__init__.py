@@ -17,6 +17,7 @@ Where things live (each file is written to be read):
     widgets/                    the live widgets (Python class + .js file each)
     widgets/explorer.py, learn_kernel.py   04: the KernelExplorer; learning a kernel
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
+    gradcheck.py                05: every layer's backward pass against finite differences
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
     local.py                    06: the locally connected layer (windows without weight sharing)
     compare.py                  06: parameters by kind of layer, what the head reads, training ink
@@ -81,6 +82,7 @@ from .experiments import (
     cosine_similarity,
     permutation_experiment,
 )
+from .gradcheck import backward_errors, layer_gradient_errors
 from .grid_figures import (
     plot_accuracy_vs_shift,
     show_channels,
@@ -330,6 +332,8 @@ __all__ = [
     "fit",
     "LiveCurves",
     "gradient_check",
+    "backward_errors",
+    "layer_gradient_errors",
     "keep_freed_memory",
     "accuracy",
     "train_step",
