@@ -5,7 +5,11 @@ otherwise. Whatever the learner's code does (raise, return None, loop for too
 long) the check prints a helpful message instead of a traceback from here.
 """
 
+import ast
+import dis
+import inspect
 import signal
+import textwrap
 import threading
 import time
 import traceback
@@ -37,14 +41,47 @@ def _where_in_learner_code(tb) -> str:
     return f" (line {f.lineno}: `{(f.line or '').strip()}`)"
 
 
+_UNWRITTEN = "you have not written the function yet: replace the `...` with your code"
+
+
+def _is_unwritten_stub(fn) -> bool:
+    """True for a function whose body is still only `...` (after any docstring).
+
+    Such a function returns None, like one that forgets its `return`; its code
+    and, where Python kept it, its source tell the two apart.
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_name == "<lambda>":
+        return False
+    ops = [(i.opname, i.argval) for i in dis.get_instructions(code)]
+    ops = [op for op in ops if op[0] not in ("RESUME", "NOP")]
+    if ops not in ([("LOAD_CONST", None), ("RETURN_VALUE", None)], [("RETURN_CONST", None)]):
+        return False  # it does something
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):  # no source kept: it does nothing, so unwritten
+        return True
+    body = next((n.body for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)), [])
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:] if isinstance(body[0].value.value, str) else body  # the docstring
+    return bool(body) and all(
+        isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) and n.value.value is ...
+        for n in body
+    )
+
+
 def call_learner(fn, *args, time_limit: float | None = None):
     """Call the learner's ``fn(*args)`` safely.
 
-    Returns (ok, value, problem): ok is False when fn is not a function, raised,
-    or ran past time_limit seconds; problem is then a sentence for the learner.
+    Returns (ok, value, problem): ok is False when fn is not a function, is still
+    an unwritten `...` stub, raised, ran past time_limit seconds or returned `...`;
+    problem is then a sentence for the learner.
     """
     if not callable(fn):
         return False, None, f"expected a function, got {type(fn).__name__} {fn!r:.60}"
+    if _is_unwritten_stub(fn):
+        name = getattr(fn, "__name__", "your function")
+        return False, None, f"`{name}` is still just `...` — {_UNWRITTEN}"
     use_alarm = (
         time_limit is not None
         and hasattr(signal, "setitimer")
@@ -71,6 +108,8 @@ def call_learner(fn, *args, time_limit: float | None = None):
             signal.signal(signal.SIGALRM, previous)
     if time_limit is not None and time.perf_counter() - start > time_limit:
         return False, None, f"your function took longer than {time_limit:g} s"
+    if value is ...:
+        return False, None, f"your function returned `...` — {_UNWRITTEN}"
     return True, value, None
 
 
@@ -78,6 +117,11 @@ def _compare(answer, expected, atol: float) -> str | None:
     """None if answer equals expected (arrays or numbers), else what differs."""
     if answer is None:
         return "you gave None — did you forget to `return` (or to assign) the result?"
+    if answer is ...:
+        return (
+            "your answer is still `...`: you have not written it yet — "
+            "replace the `...` with your answer"
+        )
     try:
         answer = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
@@ -107,7 +151,7 @@ def check_center_pixel(image) -> bool:
     expected = np.zeros((5, 5), dtype=np.uint8)
     expected[2, 2] = 255
     dtype = getattr(image, "dtype", None)
-    if image is not None and dtype != np.uint8:
+    if image is not None and image is not ... and dtype != np.uint8:
         return report(
             False,
             f"the image should have dtype uint8, got {dtype or type(image).__name__}",
@@ -154,11 +198,12 @@ def _sample_digits(n: int = 2) -> np.ndarray:
     return load_digits()[0][:n]
 
 
-def _run_cases(fn, what: str, cases, mistake, hint: str) -> bool:
+def _run_cases(fn, what: str, cases, mistake, hint: str, *, in_place: str) -> bool:
     """Call fn(*args) for each case; report the first mistake, or ✅ if there is none.
 
     mistake(value, *args) returns None when value is right, else (problem, hint).
-    Arrays are passed as copies, so a function that changes its input is caught.
+    Arrays are passed as copies, so a function that changes its input is caught;
+    in_place is this exercise's hint for that mistake.
     """
     for args in cases:
         copies = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in args)
@@ -166,15 +211,17 @@ def _run_cases(fn, what: str, cases, mistake, hint: str) -> bool:
         if not ok:
             return report(False, f"{what}: {problem}", hint)
         changed = [
-            a.shape
-            for a, c in zip(args, copies, strict=True)
+            (k, a.shape)
+            for k, (a, c) in enumerate(zip(args, copies, strict=True), start=1)
             if isinstance(a, np.ndarray) and not np.array_equal(a, c)
         ]
         if changed:
+            k, shape = changed[0]
+            where = f"argument {k} of {len(args)}, " if len(args) > 1 else ""
             return report(
                 False,
-                f"{what}: your function changed its input array {changed[0]} in place",
-                "Build a new array (e.g. out = 255 - image) instead of writing into the input.",
+                f"{what}: your function changed its input array ({where}shape {shape}) in place",
+                in_place,
             )
         try:
             found = mistake(value, *args)
@@ -243,7 +290,10 @@ def check_brightest_pixel(fn) -> bool:
     toy[2, 6] = 200  # the one brightest pixel; (6, 2) exists too, to catch a swap
     cases = [(toy,)] + [(d,) for d in _sample_digits()]
     hint = "i = np.argmax(image) is a flat index; np.unravel_index(i, image.shape) is (row, col)."
-    return _run_cases(fn, "brightest pixel", cases, mistake, hint)
+    in_place = (
+        "Only read the image: np.argmax(image) finds the brightest pixel without changing it."
+    )
+    return _run_cases(fn, "brightest pixel", cases, mistake, hint, in_place=in_place)
 
 
 def check_invert(fn) -> bool:
@@ -265,7 +315,10 @@ def check_invert(fn) -> bool:
 
     toy = np.array([[0, 1, 128], [200, 254, 255]], dtype=np.uint8)
     cases = [(toy,)] + [(d,) for d in _sample_digits()]
-    return _run_cases(fn, "inverted image", cases, mistake, "255 - image is the negative.")
+    in_place = "Return a new array, out = 255 - image, instead of writing into image."
+    return _run_cases(
+        fn, "inverted image", cases, mistake, "255 - image is the negative.", in_place=in_place
+    )
 
 
 def check_brighten(fn) -> bool:
@@ -289,8 +342,14 @@ def check_brighten(fn) -> bool:
     digits = _sample_digits()
     ramp = np.arange(0, 256, 15, dtype=np.uint8).reshape(2, 9)  # (2, 9), 0 to 240
     cases = [(ramp, 30), (digits[0], 100), (digits[1], -60), (ramp, 0)]
-    hint = "Add, clip to 0-255 with np.clip, then .astype(np.uint8)."
-    return _run_cases(fn, "brightened image", cases, mistake, hint)
+    hint = (
+        "Add in a wider type (image.astype(int)), clip to 0-255 (np.clip), then .astype(np.uint8)."
+    )
+    in_place = (
+        "image += amount writes into the input: build a new array, "
+        "np.clip(image.astype(int) + amount, 0, 255).astype(np.uint8)."
+    )
+    return _run_cases(fn, "brightened image", cases, mistake, hint, in_place=in_place)
 
 
 # 02: permutation
@@ -323,7 +382,11 @@ def check_unshuffle(fn) -> bool:
         p = rng.permutation(d.size)
         cases.append((permute_pixels(d, p), p))
     hint = "ch.permute_pixels(shuffled, np.argsort(perm)) undoes ch.permute_pixels(image, perm)."
-    return _run_cases(fn, "unshuffled image", cases, mistake, hint)
+    in_place = (
+        "shuffled.ravel() can be a view, so writing into it writes into shuffled: build a new "
+        "array by indexing, shuffled.ravel()[np.argsort(perm)].reshape(shuffled.shape)."
+    )
+    return _run_cases(fn, "unshuffled image", cases, mistake, hint, in_place=in_place)
 
 
 def check_class_score(fn, model) -> bool:
@@ -350,7 +413,8 @@ def check_class_score(fn, model) -> bool:
     digits = _sample_digits(3)
     cases = [(model, d, c) for d, c in zip(digits, (0, 5, 9), strict=True)]
     hint = "score = np.sum(ch.to_float(image) * model.reference_vectors()[c]) + model.b[c]."
-    return _run_cases(fn, "class score", cases, mistake, hint)
+    in_place = "Scale a copy, x = ch.to_float(image), instead of writing into image."
+    return _run_cases(fn, "class score", cases, mistake, hint, in_place=in_place)
 
 
 # 03: translation
@@ -365,6 +429,21 @@ def check_cosine_similarity(fn) -> bool:
         found = _array_mistake(value, cosine_similarity(a, b))
         if found is None:
             return None
+        if np.ndim(value) == 2:
+            norms = np.linalg.norm(a) * np.linalg.norm(b)
+            products = (np.dot(a, b), np.dot(a.astype(float), b.astype(float)))  # (H, W) each
+            if any(_compare(value, m / norms, 1e-6) is None for m in products):
+                return (
+                    f"you returned a {np.shape(value)} array: np.dot of two 2-D images is their "
+                    "matrix product, not the sum of the pixel-by-pixel products",
+                    "Flatten first, np.dot(a.ravel(), b.ravel()), or sum the products: "
+                    "np.sum(a * b) (on float copies).",
+                )
+            return (
+                f"you returned a {np.shape(value)} array; the cosine is one number",
+                "Sum over all the pixels, on float copies: "
+                "np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b)).",
+            )
         if a.dtype == np.uint8:
             ok, on_floats, _ = call_learner(fn, a.astype(float), b.astype(float), time_limit=5.0)
             if ok and _compare(on_floats, cosine_similarity(a, b), 1e-6) is None:
@@ -377,8 +456,15 @@ def check_cosine_similarity(fn) -> bool:
 
     d = _sample_digits(2)
     cases = [(d[0], d[0]), (d[0], shift(d[0], dx=3)), (d[0], d[1]), (d[1].astype(float), d[0])]
-    hint = "cos = (a · b) / (|a| |b|): np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))."
-    return _run_cases(fn, "cosine similarity", cases, mistake, hint)
+    hint = (
+        "cos = (a · b) / (|a| |b|), each image one long vector of pixels: a = a.astype(float) "
+        "(the same for b), then np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b))."
+    )
+    in_place = (
+        "a /= ... writes into the caller's image: make new arrays, a = a.astype(float) "
+        "(the same for b)."
+    )
+    return _run_cases(fn, "cosine similarity", cases, mistake, hint, in_place=in_place)
 
 
 def check_shift_down(fn) -> bool:
@@ -404,7 +490,11 @@ def check_shift_down(fn) -> bool:
     digit = _sample_digits(1)[0]
     cases = [(ramp, 2), (digit, 4), (ramp, 0), (digit, 1)]
     hint = "out = np.zeros_like(image); out[k:] = image[:image.shape[0] - k]"
-    return _run_cases(fn, "shifted image", cases, mistake, hint)
+    in_place = (
+        "Start from a new array, out = np.zeros_like(image), then out[k:] = "
+        "image[:image.shape[0] - k]; image itself stays as it was."
+    )
+    return _run_cases(fn, "shifted image", cases, mistake, hint, in_place=in_place)
 
 
 # --- 04: sliding-kernel convolution ------------------------------------------
@@ -552,11 +642,17 @@ def run_learner_conv(fn, image, kernel, time_limit):
     ok, out, problem = call_learner(fn, *given, time_limit=time_limit)
     if not ok:
         slow = time.perf_counter() - start >= time_limit
-        hint = (
-            "Loop over output positions and use np.sum(patch * kernel) for each one."
-            if slow
-            else "Try it on a tiny input, e.g. np.arange(16.0).reshape(4, 4) with np.ones((2, 2))."
-        )
+        if slow:
+            hint = "Loop over output positions and use np.sum(patch * kernel) for each one."
+        elif _UNWRITTEN in problem:
+            hint = (
+                "Start with out = np.zeros((H - kh + 1, W - kw + 1)), then fill each out[i, j] "
+                "with np.sum(image[i:i+kh, j:j+kw] * kernel)."
+            )
+        else:
+            hint = (
+                "Try it on a tiny input, e.g. np.arange(16.0).reshape(4, 4) with np.ones((2, 2))."
+            )
         return None, (problem, hint), slow
     if not (np.array_equal(given[0], image) and np.array_equal(given[1], kernel)):
         changed = "image" if not np.array_equal(given[0], image) else "kernel"
@@ -572,7 +668,8 @@ def check_conv2d(fn, *, time_limit: float = 2.0) -> bool:
 
     Runs fn with a 3x3 asymmetric kernel on seeded uint8 images of shapes (8, 8),
     (12, 10), (10, 10) and (12, 8); prints a ✅/❌ line per image with a diagnosis
-    and a hint; returns True only if all pass. Each call may take time_limit seconds.
+    and a hint; returns True only if all pass. Each call may take time_limit seconds;
+    a function too slow or not written yet is not tried on the other images.
     """
     name = getattr(fn, "__name__", "your function")
     if not callable(fn):
@@ -588,7 +685,7 @@ def check_conv2d(fn, *, time_limit: float = 2.0) -> bool:
         problem, hint = mistake
         report(False, f"image {shape}: {problem}", None if hint in hints else hint)
         hints.add(hint)
-        if slow:
+        if slow or _UNWRITTEN in problem:
             print(f"   (the other {len(_CONV_SHAPES) - k - 1} images were not tried)")
             break
     total = len(_CONV_SHAPES)
@@ -713,11 +810,17 @@ def check_conv_params(fn) -> bool:
             )
         if answer == expected:
             continue
-        hint = "Each of the out_channels filters has in_channels × k × k weights and one bias."
+        hint = (
+            "Each of the out_channels kernels has in_channels × kernel_size × kernel_size "
+            "weights and one bias."
+        )
         if answer == expected - c_out:
-            hint = "Almost: every filter also has one bias."
+            hint = "Almost: every kernel also has one bias."
         elif answer == c_out * k * k + c_out:
-            hint = "Each filter looks at every input channel: in_channels × k × k weights."
+            hint = (
+                "Each kernel looks at every input channel: in_channels × kernel_size × kernel_size "
+                "weights."
+            )
         return report(False, f"{call} returned {answer}, expected {expected:,}", hint)
     return report(True, f"conv_params: correct for all {len(_CONV_LAYERS)} layers tried")
 
@@ -728,7 +831,7 @@ def check_relu_backward(fn) -> bool:
 
     rng = np.random.default_rng(5)
     x = rng.standard_normal((2, 3, 4, 4))
-    x[0, 0, 0, :2] = 0.0  # ReLU's kink: the course's convention sends no gradient through 0
+    x[0, 0, 0, :2] = 0.0  # exact zeros, ReLU's kink: the course takes the gradient there as 0
     dout = rng.standard_normal(x.shape)
     expected = relu_backward(dout, relu_forward(x)[1])
     ok, dx, problem = call_learner(fn, dout.copy(), x.copy())
@@ -751,8 +854,10 @@ def check_relu_backward(fn) -> bool:
         if np.allclose(dx_, dout * (x >= 0)):
             return report(
                 False,
-                "relu backward: right except where x is exactly 0",
-                "Use x > 0, not x >= 0: ReLU's output is flat at 0, so no gradient passes there.",
+                "relu backward: your dx passes dout where x == 0; at x == 0 exactly, this "
+                "course takes the gradient as 0 — use x > 0, not x >= 0",
+                "At x == 0 ReLU has a kink (no single slope): any slope from 0 to 1 would do, "
+                "and this course, like PyTorch, takes 0.",
             )
     return check_array(
         dx, expected, "relu backward", hint="dx = dout * (x > 0): dout passes where x > 0."
@@ -766,6 +871,13 @@ def check_most_confused(pair, y_true, y_pred) -> bool:
     cm = confusion_matrix(y_true, y_pred)
     largest = most_confused_pairs(cm, k=1)[0][2]
     hint = "Set the diagonal to 0 (np.fill_diagonal), then np.unravel_index(cm.argmax(), cm.shape)."
+    if pair is ...:
+        return report(
+            False,
+            "your answer is still `...`: you have not written it yet — replace the `...` "
+            "with a pair (true class, predicted class)",
+            hint,
+        )
     try:
         t, p = (int(v) for v in pair)
     except Exception:  # not a pair of numbers, whatever it is
@@ -778,7 +890,8 @@ def check_most_confused(pair, y_true, y_pred) -> bool:
         return report(True, f"({t}, {p}): {largest} digits of class {t} were read as {p}")
     if cm[p, t] == largest:
         return report(False, f"({t}, {p}) is the right pair in the wrong order", "Rows are true.")
-    return report(False, f"({t}, {p}) happened {cm[t, p]} times; one pair happened more", hint)
+    times = "once" if cm[t, p] == 1 else f"{cm[t, p]} times"
+    return report(False, f"({t}, {p}) happened {times}; one pair happened more often", hint)
 
 
 def check_global_avg_pool(fn) -> bool:
@@ -851,16 +964,19 @@ def check_locally_connected_params(fn) -> bool:
         if answer == expected:
             continue
         positions, conv = h * w, c_out * (c_in * k * k + 1)
-        hint = "Each of the out_h × out_w positions: out_channels filters of in_channels × k × k."
+        hint = (
+            "Each of the out_h × out_w positions has its own out_channels kernels, each with "
+            "in_channels × k × k weights and one bias."
+        )
         if answer == conv:
             hint = (
-                "That is a convolution's count, one set of filters shared by all positions: "
+                "That is a convolution's count, one set of kernels shared by all positions: "
                 "here every one of the out_h × out_w positions has its own."
             )
         elif answer == expected - positions * c_out:
-            hint = "Almost: every filter, at every position, also has one bias."
+            hint = "Almost: every kernel, at every position, also has one bias."
         elif answer == positions * c_out * (k * k + 1):
-            hint = "Each filter looks at every input channel: in_channels × k × k weights."
+            hint = "Each kernel looks at every input channel: in_channels × k × k weights."
         return report(False, f"{call} returned {answer}, expected {expected:,}", hint)
     return report(True, f"lc_params: correct for all {len(_LC_LAYERS)} layers tried")
 
@@ -937,6 +1053,16 @@ def check_receptive_field(model, size, jump, *, layer: int | None = None) -> boo
     if field.whole_image:
         return report(False, f"{what} sees the whole image: pick a layer with maps", None)
     answer = _pair((size, jump))
+    if size is ... or jump is ...:
+        unwritten = [name for name, v in (("size", size), ("jump", jump)) if v is ...]
+        both = len(unwritten) == 2
+        return report(
+            False,
+            f"{' and '.join(unwritten)} {'are' if both else 'is'} still `...`: you have not "
+            f"written {'your answers' if both else 'it'} yet — replace "
+            f"{'each' if both else 'the'} `...` with a number of pixels",
+            "Work layer by layer from size 1, jump 1 (the input pixel itself).",
+        )
     if answer is None:
         return report(
             False,
@@ -1030,7 +1156,8 @@ def check_receptive_step(fn) -> bool:
     for k, s in _windows(fields):
         ok, out, problem = call_learner(fn, size, jump, k, s, time_limit=2.0)
         if not ok or _pair(out) is None:
-            return report(False, f"applied to small_cnn: {problem or out}", "Return (size, jump).")
+            problem = problem or f"it returned {out!r:.60}, expected two whole numbers"
+            return report(False, f"applied to small_cnn: {problem}", "Return (size, jump).")
         size, jump = _pair(out)
     last = fields[-1]
     return report(

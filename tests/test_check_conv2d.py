@@ -16,7 +16,11 @@ def loops(image, kernel):
     return out
 
 
-def stub(image, kernel): ...
+def stub(image, kernel): ...  # an untouched exercise
+
+
+def forgets_return(image, kernel):
+    out = loops(image, kernel)  # noqa: F841 -- the learner forgot `return out`
 
 
 def flipped(image, kernel):
@@ -120,7 +124,7 @@ def test_right_answers_pass(fn, capsys):
 @pytest.mark.parametrize(
     "fn, diagnosis",
     [
-        (stub, "returned None"),
+        (forgets_return, "returned None"),
         (flipped, "kernel is flipped"),
         (int_output, "dtype uint8"),
         (stops_early, "last row of the output was never filled"),
@@ -147,6 +151,22 @@ def test_each_mistake_gets_its_diagnosis(fn, diagnosis, capsys):
     assert out.count("❌") == 5  # four images and the summary
     assert "💡 Hint:" in out
     assert "0 of 4 images right" in out
+
+
+@pytest.mark.parametrize(
+    "fn, says",
+    [
+        (stub, "`stub` is still just `...` — you have not written the function yet"),
+        (lambda image, kernel: ..., "returned `...` — you have not written the function yet"),
+    ],
+)
+def test_an_unwritten_function_is_called_unwritten_once(fn, says, capsys):
+    assert ch.check_conv2d(fn) is False
+    out = capsys.readouterr().out
+    assert says in out and "out = np.zeros((H - kh + 1, W - kw + 1))" in out
+    assert "the other 3 images were not tried" in out
+    assert out.count("❌") == 2 and "0 of 4 images right" in out  # one image, then the summary
+    assert "None" not in out and "Ellipsis" not in out
 
 
 def test_the_learners_error_names_their_line(capsys):
@@ -201,6 +221,7 @@ def test_output_size_right_answers_pass(capsys):
         (lambda n, k, p, s: n + 2 * p - k + 1, "stride is ignored"),
         (lambda n, k, p, s: (n + 2 * p - k) / s + 1, "use // (floor division)"),
         (lambda n, k, p, s: None, "returned None"),
+        (stub, "`stub` is still just `...` — you have not written the function yet"),
         (lambda n, k, p, s: 1 / 0, "raised ZeroDivisionError"),
         (lambda n, k, p, s: 7, "Output size = (N + 2p - k) // s + 1"),
         (lambda n, k, p, s: True, "(bool)"),

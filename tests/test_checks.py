@@ -71,3 +71,49 @@ def test_start_here_exercises(capsys):
     assert not check_class_counts(None)
     out = capsys.readouterr().out
     assert out.count("✅") == 2 and out.count("❌") == 6
+    assert "still `...`" in out  # check_center_pixel(...)
+
+
+def _stub(x): ...  # an untouched exercise: the body is just `...`
+
+
+def _stub_with_docstring(x):
+    """Return x + 1."""
+    # your code here
+    ...
+
+
+def _returns_ellipsis(x):
+    return ...
+
+
+def _forgets_return(x):
+    y = x + 1  # noqa: F841 -- the learner forgot `return y`
+
+
+def _returns_none(x):
+    return None
+
+
+def test_call_learner_says_an_untouched_stub_is_unwritten():
+    unwritten = "you have not written the function yet: replace the `...` with your code"
+    for stub in (_stub, _stub_with_docstring):
+        ok, value, problem = call_learner(stub, 1)
+        assert (ok, value) == (False, None)
+        assert problem == f"`{stub.__name__}` is still just `...` — {unwritten}"
+    for gives_dots in (_returns_ellipsis, lambda x: ...):
+        ok, value, problem = call_learner(gives_dots, 1)
+        assert (ok, value) == (False, None)
+        assert problem == f"your function returned `...` — {unwritten}"
+    # Functions that were written, but return None, are called and give None back.
+    assert call_learner(_forgets_return, 1) == (True, None, None)
+    assert call_learner(_returns_none, 1) == (True, None, None)
+    assert call_learner(lambda x: None, 1) == (True, None, None)
+
+
+def test_an_unwritten_value_is_named_as_such(capsys):
+    assert not check_array(..., np.zeros(2), "thing")
+    assert not check_center_pixel(...)
+    out = capsys.readouterr().out
+    assert out.count("your answer is still `...`: you have not written it yet") == 2
+    assert "Ellipsis" not in out and "ellipsis" not in out

@@ -207,3 +207,116 @@ def test_shift_down(capsys):
     _fails(check_shift_down, lambda im, k: ch.shift(im, dy=-k), capsys, words=["moved up"])
     _fails(check_shift_down, lambda im, k: ch.shift(im, dx=k), capsys, words=["moved right"])
     _fails(check_shift_down, breaks_at_zero, capsys, words=["ValueError", "out[k:] = image[:-k]"])
+
+
+# --- messages a learner could misread ------------------------------------------------
+
+CHECKS = [
+    (check_brightest_pixel, ()),
+    (check_invert, ()),
+    (check_brighten, ()),
+    (check_unshuffle, ()),
+    (check_cosine_similarity, ()),
+    (check_shift_down, ()),
+    (check_class_score, ("model",)),
+]
+
+
+@pytest.mark.parametrize(("check", "extra"), CHECKS, ids=lambda c: getattr(c, "__name__", ""))
+def test_an_untouched_stub_is_called_unwritten(check, extra, capsys, request):
+    extra = tuple(request.getfixturevalue(e) for e in extra)
+    out = _fails(check, _stub, capsys, *extra)
+    assert "`_stub` is still just `...` — you have not written the function yet" in out
+    out = _fails(check, lambda *args: ..., capsys, *extra)
+    assert "returned `...` — you have not written the function yet" in out
+    assert "Ellipsis" not in out
+
+
+def _writes_into(index, answer):
+    """A function that returns answer(*args) but first scribbles on its argument `index`."""
+
+    def fn(*args):
+        value = answer(*(np.copy(a) if isinstance(a, np.ndarray) else a for a in args))
+        args[index][...] = 0
+        return value
+
+    return fn
+
+
+def _right_cosine(a, b):
+    a, b = a.astype(float).ravel(), b.astype(float).ravel()
+    return a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+
+
+@pytest.mark.parametrize(
+    ("check", "fn", "where", "hint"),
+    [
+        (
+            check_shift_down,
+            _writes_into(0, lambda im, k: ch.shift(im, dy=k)),
+            "(argument 1 of 2, shape (6, 5))",
+            "out = np.zeros_like(image), then out[k:] = image[:image.shape[0] - k]",
+        ),
+        (
+            check_brighten,
+            _writes_into(0, lambda im, a: ch.adjust(im, brightness=a)),
+            "(argument 1 of 2, shape (2, 9))",
+            "np.clip(image.astype(int) + amount, 0, 255).astype(np.uint8)",
+        ),
+        (
+            check_unshuffle,
+            _writes_into(0, lambda s, p: ch.permute_pixels(s, np.argsort(p))),
+            "(argument 1 of 2, shape (4, 5))",
+            "shuffled.ravel()[np.argsort(perm)].reshape(shuffled.shape)",
+        ),
+        (
+            check_invert,
+            _writes_into(0, lambda im: 255 - im),
+            "(shape (2, 3))",
+            "out = 255 - image",
+        ),
+        (
+            check_brightest_pixel,
+            _writes_into(0, lambda im: np.unravel_index(np.argmax(im), im.shape)),
+            "(shape (7, 9))",
+            "np.argmax(image) finds the brightest pixel",
+        ),
+        (
+            check_cosine_similarity,
+            _writes_into(1, _right_cosine),
+            "(argument 2 of 2, shape (28, 28))",
+            "a = a.astype(float)",
+        ),
+    ],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_changing_the_input_gets_this_exercises_hint(check, fn, where, hint, capsys):
+    out = _fails(check, fn, capsys, words=["changed its input array " + where, hint])
+    if check is not check_invert:
+        assert "255 - image" not in out  # the invert exercise's answer fits only there
+
+
+def test_cosine_hint_works_on_2d_images_and_matrix_products_are_named(capsys):
+    def matrix_product(a, b):
+        return np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))  # (28, 28)
+
+    def no_sum(a, b):
+        return a.astype(float) * b / (np.linalg.norm(a) * np.linalg.norm(b))
+
+    def as_the_hint_says(a, b):
+        a, b = a.astype(float), b.astype(float)  # still (28, 28)
+        return np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b))
+
+    out = _fails(check_cosine_similarity, matrix_product, capsys, words=["matrix product"])
+    assert "(28, 28) array" in out and "np.dot(a.ravel(), b.ravel())" in out
+    out = _fails(check_cosine_similarity, no_sum, capsys, words=["the cosine is one number"])
+    assert "matrix product" not in out
+    _passes(check_cosine_similarity, as_the_hint_says, capsys)
+    out = _fails(check_cosine_similarity, lambda a, b: 0.5, capsys)
+    assert "np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b))" in out
+    assert "np.dot(a, b)" not in out  # a matrix product on (28, 28) images
+
+
+def test_brighten_hint_adds_in_a_wider_type(capsys):
+    out = _fails(check_brighten, lambda im, a: im, capsys)
+    assert "wider type (image.astype(int))" in out

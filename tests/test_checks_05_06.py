@@ -21,6 +21,13 @@ def _returns_none(*args):
     return None
 
 
+def _stub(*args): ...  # an untouched exercise: the body is just `...`
+
+
+UNWRITTEN = "`_stub` is still just `...` — you have not written the function yet"
+DOTS = "returned `...` — you have not written the function yet"
+
+
 class _Unreadable:
     """An answer that raises when read, as a learner's half-written class might."""
 
@@ -49,6 +56,8 @@ def test_conv_params_right(capsys):
         (lambda c_in, c_out, k: c_out * c_in * k * k, "one bias"),
         (lambda c_in, c_out, k: c_out * k * k + c_out, "every input channel"),
         (lambda c_in, c_out, k: c_in * c_out, "expected 160"),
+        (_stub, UNWRITTEN),
+        (lambda c_in, c_out, k: ..., DOTS),
         (_raises, "raised RuntimeError: oops"),
         (_returns_none, "expected a whole number"),
         (lambda c_in, c_out, k: "160", "expected a whole number"),
@@ -58,7 +67,15 @@ def test_conv_params_right(capsys):
 )
 def test_conv_params_wrong(capsys, fn, says):
     assert check_conv_params(fn) is False
-    assert says in _starts_with(capsys, "❌")
+    out = _starts_with(capsys, "❌")
+    assert says in out
+    assert "filter" not in out  # the notebooks call them kernels
+
+
+def test_conv_params_hints_name_the_arguments(capsys):
+    assert check_conv_params(lambda c_in, c_out, k: c_in * c_out) is False
+    out = _starts_with(capsys, "❌")
+    assert "out_channels kernels has in_channels × kernel_size × kernel_size weights" in out
 
 
 # --- check_relu_backward -------------------------------------------------------
@@ -74,17 +91,37 @@ def test_relu_backward_right(capsys):
     [
         (lambda dout, x: dout * (dout > 0), "where dout > 0"),
         (lambda dout, x: (x > 0).astype(float), "mask alone"),
-        (lambda dout, x: dout * (x >= 0), "exactly 0"),
+        (
+            lambda dout, x: dout * (x >= 0),
+            "at x == 0 exactly, this course takes the gradient as 0 — use x > 0",
+        ),
         (lambda dout, x: dout, "values differ"),
         (lambda dout, x: dout[0], "expected shape"),
         (lambda dout, x: [[1, 2], [3]], "expected numbers, got list"),
         (_returns_none, "None"),
         (_raises, "raised RuntimeError"),
+        (_stub, UNWRITTEN),
+        (lambda *a: ..., DOTS),
     ],
 )
 def test_relu_backward_wrong(capsys, fn, says):
     assert check_relu_backward(fn) is False
     assert says in _starts_with(capsys, "❌")
+
+
+def test_relu_backward_tries_exact_zeros_and_names_the_kink(capsys):
+    zeros = []
+
+    def right(dout, x):
+        zeros.append(int((x == 0).sum()))
+        return dout * (x > 0)
+
+    assert check_relu_backward(right) is True
+    assert zeros and zeros[0] >= 1  # else x >= 0 could not be told from x > 0
+    assert check_relu_backward(lambda dout, x: np.where(x >= 0, dout, 0.0)) is False
+    out = _starts_with(capsys, "✅")
+    assert "kink" in out and "like PyTorch, takes 0" in out
+    assert "flat at 0" not in out
 
 
 # --- check_most_confused -------------------------------------------------------
@@ -103,7 +140,8 @@ def test_most_confused_right(capsys):
     ("pair", "says"),
     [
         ((9, 4), "wrong order"),
-        ((7, 1), "happened 1 times"),
+        ((7, 1), "happened once; one pair happened more often"),
+        (..., "your answer is still `...`: you have not written it yet"),
         ((4, 4), "diagonal"),
         ((4, 12), "not a pair of classes"),
         (None, "expected a pair"),
@@ -141,6 +179,8 @@ def test_global_avg_pool_right(capsys):
         (lambda x: [[1, 2], [3]], "expected numbers, got list"),
         (_returns_none, "None"),
         (_raises, "raised RuntimeError"),
+        (_stub, UNWRITTEN),
+        (lambda *a: ..., DOTS),
     ],
 )
 def test_global_avg_pool_wrong(capsys, fn, says):
@@ -174,6 +214,8 @@ def test_place_digit_right(capsys):
         (lambda im, top, left, s: [[1, 2], [3]], "expected numbers, got list"),
         (_returns_none, "None"),
         (_raises, "raised RuntimeError"),
+        (_stub, UNWRITTEN),
+        (lambda *a: ..., DOTS),
     ],
 )
 def test_place_digit_wrong(capsys, fn, says):
@@ -201,6 +243,8 @@ def test_locally_connected_params_right(capsys):
         (lambda h, w, c_in, c_out, k: h * w * c_out * c_in * k * k, "one bias"),
         (lambda h, w, c_in, c_out, k: h * w * c_out * (k * k + 1), "every input channel"),
         (lambda h, w, c_in, c_out, k: h * w * c_in * k * k, "expected 250,880"),
+        (_stub, UNWRITTEN),
+        (lambda *a: ..., DOTS),
         (lambda *a: str(_lc_params(*a)), "expected a whole number"),
         (lambda *a: True, "expected a whole number"),
         (_returns_none, "expected a whole number"),
@@ -210,4 +254,6 @@ def test_locally_connected_params_right(capsys):
 )
 def test_locally_connected_params_wrong(capsys, fn, says):
     assert check_locally_connected_params(fn) is False
-    assert says in _starts_with(capsys, "❌")
+    out = _starts_with(capsys, "❌")
+    assert says in out
+    assert "filter" not in out  # the notebooks call them kernels

@@ -63,7 +63,9 @@ def test_receptive_field_right_for_a_chosen_layer(capsys):
         (26, 1, "the jump 1 is not"),
         (26, 6, "multiplies by each layer's stride"),
         ("26", 4, "two whole numbers"),
-        (..., ..., "two whole numbers"),
+        (..., ..., "size and jump are still `...`: you have not written your answers yet"),
+        (26, ..., "jump is still `...`: you have not written it yet"),
+        (..., 4, "size is still `...`: you have not written it yet"),
         (None, 4, "two whole numbers"),
         (26.5, 4, "two whole numbers"),
         (True, 4, "two whole numbers"),
@@ -72,7 +74,9 @@ def test_receptive_field_right_for_a_chosen_layer(capsys):
 )
 def test_receptive_field_wrong(capsys, size, jump, says):
     assert check_receptive_field(by_hand_net(), size, jump) is False
-    assert says in _says(capsys, "❌")
+    out = _says(capsys, "❌")
+    assert says in out
+    assert "Ellipsis" not in out
 
 
 @pytest.mark.parametrize(
@@ -112,6 +116,9 @@ def _raises(*args):
     raise RuntimeError("oops")
 
 
+def _stub(size, jump, kernel_size, stride): ...  # an untouched exercise
+
+
 @pytest.mark.parametrize(
     ("fn", "says"),
     [
@@ -126,6 +133,8 @@ def _raises(*args):
         (lambda n, j, k, s: (n + (k - 1) * j + 0.5, j * s), "expected two whole numbers"),
         (lambda n, j, k: (n, j), "raised TypeError"),
         (_raises, "raised RuntimeError: oops"),
+        (_stub, "`_stub` is still just `...` — you have not written the function yet"),
+        (lambda n, j, k, s: ..., "returned `...` — you have not written the function yet"),
         (42, "expected a function"),
     ],
 )
@@ -146,3 +155,16 @@ def test_receptive_step_that_fails_only_on_small_cnn(capsys):
 
     assert check_receptive_step(sneaky) is False
     assert "applied to small_cnn" in _says(capsys, "❌")
+
+
+def test_receptive_step_that_returns_nonsense_on_small_cnn(capsys):
+    calls = []
+
+    def odd(n, j, k, s):
+        calls.append(1)
+        return None if len(calls) > 8 else (n + (k - 1) * j, j * s)
+
+    assert check_receptive_step(odd) is False
+    assert "applied to small_cnn: it returned None, expected two whole numbers" in _says(
+        capsys, "❌"
+    )
