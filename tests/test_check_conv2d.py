@@ -220,7 +220,7 @@ def test_output_size_right_answers_pass(capsys):
         (lambda n, k, p, s: (n - k) // s + 1, "padding is ignored"),
         (lambda n, k, p, s: n + 2 * p - k + 1, "stride is ignored"),
         (lambda n, k, p, s: (n + 2 * p - k) / s + 1, "use // (floor division)"),
-        (lambda n, k, p, s: None, "returned None"),
+        (lambda n, k, p, s: None, "End it with `return` and the size"),
         (stub, "`stub` is still just `...` — you have not written the function yet"),
         (lambda n, k, p, s: 1 / 0, "raised ZeroDivisionError"),
         (lambda n, k, p, s: 7, "Output size = (N + 2p - k) // s + 1"),

@@ -320,3 +320,10 @@ def test_cosine_hint_works_on_2d_images_and_matrix_products_are_named(capsys):
 def test_brighten_hint_adds_in_a_wider_type(capsys):
     out = _fails(check_brighten, lambda im, a: im, capsys)
     assert "wider type (image.astype(int))" in out
+
+
+def test_an_array_where_one_number_is_expected_is_named(model, capsys):
+    out = _fails(check_class_score, lambda m, image, c: m.scores(image), capsys, model)
+    assert "you returned the scores of all 10 classes" in out and "[c]" in out
+    out = _fails(check_cosine_similarity, lambda a, b: np.zeros(3), capsys)
+    assert "expected one number, got an array of shape (3,)" in out

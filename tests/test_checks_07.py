@@ -57,12 +57,12 @@ def test_receptive_field_right_for_a_chosen_layer(capsys):
     ("size", "jump", "says"),
     [
         (11, 4, "(k - 1) × jump"),  # each layer adds k - 1
-        (15, 4, "do not simply add up"),  # 3 + 2 + 3 + 2 + 5
+        (15, 4, "widens the window by only (k - 1) × jump"),  # 3 + 2 + 3 + 2 + 5
         (29, 4, "layer *below*"),  # the new jump used to grow the size
         (20, 4, "Go layer by layer"),
         (26, 1, "the jump 1 is not"),
         (26, 6, "multiplies by each layer's stride"),
-        ("26", 4, "two whole numbers"),
+        ("26", 4, "(no quotes)"),
         (..., ..., "size and jump are still `...`: you have not written your answers yet"),
         (26, ..., "jump is still `...`: you have not written it yet"),
         (..., 4, "size is still `...`: you have not written it yet"),
@@ -76,7 +76,7 @@ def test_receptive_field_wrong(capsys, size, jump, says):
     assert check_receptive_field(by_hand_net(), size, jump) is False
     out = _says(capsys, "❌")
     assert says in out
-    assert "Ellipsis" not in out
+    assert "Ellipsis" not in out and "Replace the ..." not in out
 
 
 @pytest.mark.parametrize(
