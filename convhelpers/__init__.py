@@ -15,7 +15,8 @@ Where things live (each file is written to be read):
     linear.py, experiments.py   01-03: the flattened model, permutation and shift experiments
     grid_widgets.py, grid_figures.py   01-03: image arithmetic (adjust); figures
     widgets/                    the live widgets (Python class + .js file each)
-    widgets/explorer.py, learn_kernel.py   04: the KernelExplorer; learning a kernel
+    widgets/explorer.py         04: the KernelExplorer
+    learn_kernel.py, widgets/learning_rate.py   04-04b: learning a kernel; the learning rate
     nn.py, models.py, train.py  05: layers (forward/backward), networks, training
     gradcheck.py                05: every layer's backward pass against finite differences
     inspect_cnn.py, canvas.py   05-06: looking inside a CNN; what convolution buys
@@ -46,7 +47,9 @@ from .checks import (
     check_conv_params,
     check_cosine_similarity,
     check_global_avg_pool,
+    check_gradient_descent,
     check_invert,
+    check_kernel_gradient,
     check_locally_connected_params,
     check_most_confused,
     check_output_size,
@@ -101,7 +104,13 @@ from .inspect_cnn import (
     show_kernels,
     show_mistakes,
 )
-from .learn_kernel import learn_kernel
+from .learn_kernel import (
+    DIVERGED,
+    kernel_descent,
+    kernel_gradient,
+    learn_kernel,
+    least_squares_kernel,
+)
 from .linear import LinearModel, train_linear
 from .local import (
     LocallyConnected2D,
@@ -190,6 +199,7 @@ from .widgets.digit_pad import DigitPad
 from .widgets.explorer import KernelExplorer
 from .widgets.explorer_inputs import EXAMPLE_IMAGE, EXAMPLE_KERNEL, parse_kernel, photo_crop
 from .widgets.feature_maps import feature_maps_widget
+from .widgets.learning_rate import RATES, LearningRateExplorer, learning_rate_explorer
 from .widgets.receptive_field import receptive_field_widget
 from .widgets.shift_predictions import shift_predictions_widget
 from .widgets.shift_scores import shift_explorer
@@ -272,6 +282,16 @@ __all__ = [
     "run_learner_conv",
     "learn_kernel",
     "parse_kernel",
+    # 04b: learning a kernel from examples
+    "DIVERGED",
+    "RATES",
+    "LearningRateExplorer",
+    "kernel_descent",
+    "kernel_gradient",
+    "learning_rate_explorer",
+    "least_squares_kernel",
+    "check_gradient_descent",
+    "check_kernel_gradient",
     "photo_crop",
     # 05-06: neural networks, and what convolution buys
     "check_conv_params",

@@ -1300,3 +1300,128 @@ def check_gradient_descent(fn) -> bool:
         "set kernel = kernel - lr * gradient; return the kernel.",
         in_place="Leave images and targets as they are: only the kernel changes.",
     )
+
+
+# --- 04b: learning a kernel ----------------------------------------------------
+
+__all__ += ["check_gradient_descent", "check_kernel_gradient"]
+
+
+def _kernel_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(images (N, H, W), targets (N, Ho, Wo), kernel (kh, kw)) from real digits, float64:
+    a 3x3 and a 2x4 kernel, so that neither the shape nor the flip can be guessed."""
+    from .conv import KERNELS, conv2d
+
+    digits = _sample_digits(3).astype(np.float64) / 255  # (3, 28, 28), values 0-1
+    rng = np.random.default_rng(4)
+    cases = []
+    for rows, cols, hidden in [
+        (slice(4, 20), slice(6, 22), KERNELS["sobel y"]),  # (3, 16, 16) images
+        (slice(6, 18), slice(4, 24), rng.normal(size=(2, 4)).round(1)),  # (3, 12, 20)
+    ]:
+        images = digits[:, rows, cols]
+        targets = np.stack([conv2d(x, hidden) for x in images])
+        cases.append((images, targets, rng.normal(size=hidden.shape).round(2)))
+    return cases
+
+
+def _matches(value, candidate) -> bool:
+    """True if the learner's value has candidate's shape and values (never raises)."""
+    try:
+        value = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return value.shape == candidate.shape and np.allclose(value, candidate, rtol=1e-6, atol=1e-9)
+
+
+def check_kernel_gradient(fn) -> bool:
+    """Exercise (04b): fn(images (N, H, W), targets (N, Ho, Wo), kernel (kh, kw)) -> the
+    gradient (kh, kw) of the mean squared error of conv2d(images[n], kernel) against targets.
+
+    Compared with :func:`convhelpers.kernel_gradient`.
+    """
+    from .learn_kernel import kernel_gradient
+
+    def mistake(value, images, targets, kernel):
+        expected = kernel_gradient(images, targets, kernel)[1]
+        found = _array_mistake(value, expected, atol=1e-9)
+        if found is None:
+            return None
+        m, n = targets.size, len(images)
+        wrong_ones = [
+            (-expected, "The residual is output minus target: conv2d(image, kernel) - target."),
+            (expected / 2, "The slope of r² is 2r: keep the 2 in 2/M."),
+            (expected * m / 2, "The loss is a mean: divide the sum by M = targets.size."),
+            (expected * m, "The loss is a mean: divide the sum by M = targets.size."),
+            (
+                expected * m / n,
+                "Divide by M = targets.size, every output value of every image, "
+                "not by the number of images.",
+            ),
+            (
+                expected[::-1, ::-1],
+                "Slide the residual over the image with no flip: conv2d's default.",
+            ),
+        ]
+        hint = next((h for wrong, h in wrong_ones if _matches(value, wrong)), None)
+        if hint is None and np.shape(value) != expected.shape:
+            hint = (
+                "The gradient has one number per kernel entry: conv2d(image (H, W), residual "
+                "(Ho, Wo)) has the kernel's shape (H - Ho + 1, W - Wo + 1)."
+            )
+        return found[0], hint
+
+    return _run_cases(
+        fn,
+        "my_gradient",
+        _kernel_cases(),
+        mistake,
+        "residual = conv2d(image, kernel) - target for each image; the gradient is 2/M times "
+        "the sum over the images of conv2d(image, residual).",
+        in_place="Compute new arrays; leave images, targets and kernel as they are.",
+    )
+
+
+def check_gradient_descent(fn) -> bool:
+    """Exercise (04b): fn(images (N, H, W), targets (N, Ho, Wo), lr, num_steps) -> the kernel
+    (kh, kw) after num_steps steps of gradient descent from zeros.
+
+    Compared with :func:`convhelpers.kernel_descent`.
+    """
+    from .learn_kernel import kernel_descent, kernel_gradient
+
+    def uphill(images, targets, lr, num_steps):  # the same loop, stepping with the gradient
+        kernel = np.zeros(np.subtract(images.shape[1:], targets.shape[1:]) + 1)
+        for _ in range(num_steps):
+            kernel = kernel + lr * kernel_gradient(images, targets, kernel)[1]
+        return kernel
+
+    def mistake(value, images, targets, lr, num_steps):
+        kernels = kernel_descent(images, targets, lr=lr, num_steps=num_steps + 1)[0]
+        found = _array_mistake(value, kernels[num_steps], atol=1e-9)
+        if found is None:
+            return None
+        if any(_matches(value, kernels[k]) for k in (num_steps - 1, num_steps + 1)):
+            hint = "Take exactly num_steps steps: `for step in range(num_steps):`."
+        elif _matches(value, kernels[0]):
+            hint = (
+                "The kernel never changed: assign the step back, kernel = kernel - lr * gradient."
+            )
+        elif _matches(value, uphill(images, targets, lr, num_steps)):
+            hint = "The gradient points uphill: step against it, kernel = kernel - lr * gradient."
+        elif isinstance(value, tuple):
+            hint = "Return only the kernel (kh, kw)."
+        else:
+            hint = None
+        return found[0], hint
+
+    (a, ta, _), (b, tb, _) = _kernel_cases()
+    return _run_cases(
+        fn,
+        "my_descent",
+        [(a, ta, 0.5, 6), (b, tb, 0.3, 4)],
+        mistake,
+        "Start from np.zeros of the kernel's shape; num_steps times, compute the gradient and "
+        "set kernel = kernel - lr * gradient; return the kernel.",
+        in_place="Leave images and targets as they are: only the kernel changes.",
+    )
