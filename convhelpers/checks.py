@@ -16,6 +16,8 @@ import traceback
 
 import numpy as np
 
+from ._conv2d_diagnosis import conv2d_mistake
+
 __all__ = ["call_learner", "check_array", "check_center_pixel", "check_class_counts", "report"]
 
 
@@ -508,131 +510,6 @@ __all__ += ["check_conv2d", "check_output_size", "run_learner_conv"]
 # Asymmetric (a flip or a transpose changes it) and with a 0.5 (an int output loses it).
 _CONV_KERNEL = np.array([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [0.0, -2.0, 1.0]])
 _CONV_SHAPES = ((8, 8), (12, 10), (10, 10), (12, 8))
-_CONV_HINT_CELL = "Check one cell by hand: out[i, j] = np.sum(image[i:i+kh, j:j+kw] * kernel)."
-
-
-def _shape_mistake(out, image, kernel, expected):
-    """(problem, hint) for an output of the wrong shape."""
-    from .conv import conv2d
-
-    (h, w), (kh, kw), shape = image.shape, kernel.shape, expected.shape
-    sizes = f"expected ({h} - {kh} + 1, {w} - {kw} + 1) = {shape}"
-    fits = "A kh x kw kernel fits at H - kh + 1 rows and W - kw + 1 columns of positions."
-    if out.shape == image.shape:
-        same = conv2d(image, kernel, padding=kh // 2) if kh == kw and kh % 2 else None
-        how = " (a zero-padded 'same' output)" if same is not None and _close(out, same) else ""
-        return f"output shape {out.shape} is the image's shape{how}, {sizes}", (
-            "Without padding the kernel cannot be centred on the edge pixels. " + fits
-        )
-    if out.shape == shape[::-1]:
-        return (
-            f"output shape {out.shape} has rows and columns swapped, {sizes}",
-            "Rows come from image.shape[0] and kernel.shape[0]; columns from shape[1].",
-        )
-    if all(abs(a - b) <= 1 for a, b in zip(out.shape, shape, strict=True)):
-        return (
-            f"output shape {out.shape} is one off, {sizes}",
-            fits + " Loop over range(H - kh + 1).",
-        )
-    return f"output shape {out.shape}, {sizes}", fits
-
-
-def _close(a, b) -> bool:
-    return a.shape == b.shape and np.allclose(a, b, atol=1e-6)
-
-
-def _unfilled_edge(out, expected) -> str | None:
-    """'row' or 'column' if out is right except a last row/column left at zero."""
-    if _close(out[:-1], expected[:-1]) and not out[-1].any():
-        return "row"
-    if _close(out[:, :-1], expected[:, :-1]) and not out[:, -1].any():
-        return "column"
-    return None
-
-
-def _shifted_by(out, expected) -> tuple[int, int] | None:
-    """(dy, dx) if out[i, j] == expected[i + dy, j + dx] wherever both exist."""
-    h, w = expected.shape
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            if (dy, dx) == (0, 0):
-                continue
-            mine = out[max(0, -dy) : h - max(0, dy), max(0, -dx) : w - max(0, dx)]
-            theirs = expected[max(0, dy) : h + min(0, dy), max(0, dx) : w + min(0, dx)]
-            if mine.size and _close(mine, theirs):
-                return dy, dx
-    return None
-
-
-def _value_mistake(out, image, kernel, expected):
-    """(problem, hint) for an output of the right shape with wrong values."""
-    from .conv import conv2d
-
-    if np.issubdtype(out.dtype, np.integer) or out.dtype == bool:
-        return (
-            f"your output array has dtype {out.dtype}, so fractions and negative values "
-            "were cut off or wrapped around",
-            "Make the output with np.zeros((out_h, out_w)) (float), not np.zeros_like(image).",
-        )
-    if _close(out, conv2d(image, kernel, flip=True)):
-        return (
-            "the kernel is flipped (that is true convolution)",
-            "Deep learning slides the kernel as it is: image[i + a, j + b] * kernel[a, b].",
-        )
-    square = kernel.shape[0] == kernel.shape[1]
-    if (square and _close(out, conv2d(image, kernel.T))) or _close(out, expected.T):
-        return (
-            "the output is transposed (rows and columns swapped somewhere)",
-            "Index as [row, column] everywhere: image[i + a, j + b] * kernel[a, b].",
-        )
-    edge = _unfilled_edge(out, expected)
-    if edge:
-        return (
-            f"the last {edge} of the output was never filled in (it is all zeros)",
-            "Your loop stops one position early: use range(out_h) with out_h = H - kh + 1.",
-        )
-    shift = _shifted_by(out, expected)
-    if shift:
-        return (
-            f"the window is off by one: out[i, j] holds the value for position "
-            f"(i{shift[0]:+d}, j{shift[1]:+d})",
-            "The patch for out[i, j] starts at image[i, j]: image[i:i+kh, j:j+kw].",
-        )
-    bad = ~np.isclose(out, expected, atol=1e-6)
-    i, j = np.argwhere(bad)[0]
-    return (
-        f"{int(bad.sum())} of {bad.size} values differ, e.g. out[{i}, {j}] = {out[i, j]:.4g} "
-        f"but conv2d gives {expected[i, j]:.4g}",
-        _CONV_HINT_CELL,
-    )
-
-
-def _conv2d_mistake(out, image, kernel):
-    """What is wrong with ``out`` as conv2d(image, kernel): (problem, hint), or None if right.
-
-    image: (H, W), kernel: (kh, kw); out is whatever the learner's function returned.
-    """
-    from .conv import conv2d
-
-    expected = conv2d(image, kernel)
-    if out is None:
-        return "your function returned None", "End it with `return out`."
-    if not isinstance(out, np.ndarray):
-        return (
-            f"your function returned a {type(out).__name__}, not a numpy array",
-            "Make the output with out = np.zeros((out_h, out_w)), fill it, and return out.",
-        )
-    real = np.issubdtype(out.dtype, np.number) or out.dtype == bool
-    if not real or np.iscomplexobj(out) or out.ndim != 2:
-        return (
-            f"your function returned a {out.ndim}-D array of dtype {out.dtype}",
-            "The output is a 2-D array of numbers, one per kernel position.",
-        )
-    if out.shape != expected.shape:
-        return _shape_mistake(out, image, kernel, expected)
-    if _close(out.astype(float), expected):
-        return None
-    return _value_mistake(out, image, kernel, expected)
 
 
 def run_learner_conv(fn, image, kernel, time_limit):
@@ -661,7 +538,7 @@ def run_learner_conv(fn, image, kernel, time_limit):
     if not (np.array_equal(given[0], image) and np.array_equal(given[1], kernel)):
         changed = "image" if not np.array_equal(given[0], image) else "kernel"
         return out, (f"your function changed its input {changed} in place", _NO_WRITE), False
-    return out, _conv2d_mistake(out, image, kernel), False
+    return out, conv2d_mistake(out, image, kernel), False
 
 
 _NO_WRITE = "Write results into a new array (out = np.zeros(...)), never into image or kernel."
@@ -1174,131 +1051,6 @@ def check_receptive_step(fn) -> bool:
         f"your rule is right for all {len(_STEP_CASES)} layers; applied to small_cnn layer by "
         f"layer it gives {size}×{size} pixels, jump {jump} (receptive_field: "
         f"{last.size}×{last.size}, jump {last.jump})",
-    )
-
-
-# --- 04b: learning a kernel ----------------------------------------------------
-
-__all__ += ["check_gradient_descent", "check_kernel_gradient"]
-
-
-def _kernel_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(images (N, H, W), targets (N, Ho, Wo), kernel (kh, kw)) from real digits, float64:
-    a 3x3 and a 2x4 kernel, so that neither the shape nor the flip can be guessed."""
-    from .conv import KERNELS, conv2d
-
-    digits = _sample_digits(3).astype(np.float64) / 255  # (3, 28, 28), values 0-1
-    rng = np.random.default_rng(4)
-    cases = []
-    for rows, cols, hidden in [
-        (slice(4, 20), slice(6, 22), KERNELS["sobel y"]),  # (3, 16, 16) images
-        (slice(6, 18), slice(4, 24), rng.normal(size=(2, 4)).round(1)),  # (3, 12, 20)
-    ]:
-        images = digits[:, rows, cols]
-        targets = np.stack([conv2d(x, hidden) for x in images])
-        cases.append((images, targets, rng.normal(size=hidden.shape).round(2)))
-    return cases
-
-
-def _matches(value, candidate) -> bool:
-    """True if the learner's value has candidate's shape and values (never raises)."""
-    try:
-        value = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return value.shape == candidate.shape and np.allclose(value, candidate, rtol=1e-6, atol=1e-9)
-
-
-def check_kernel_gradient(fn) -> bool:
-    """Exercise (04b): fn(images (N, H, W), targets (N, Ho, Wo), kernel (kh, kw)) -> the
-    gradient (kh, kw) of the mean squared error of conv2d(images[n], kernel) against targets.
-
-    Compared with :func:`convhelpers.kernel_gradient`.
-    """
-    from .learn_kernel import kernel_gradient
-
-    def mistake(value, images, targets, kernel):
-        expected = kernel_gradient(images, targets, kernel)[1]
-        found = _array_mistake(value, expected, atol=1e-9)
-        if found is None:
-            return None
-        m, n = targets.size, len(images)
-        wrong_ones = [
-            (-expected, "The residual is output minus target: conv2d(image, kernel) - target."),
-            (expected / 2, "The slope of r² is 2r: keep the 2 in 2/M."),
-            (expected * m / 2, "The loss is a mean: divide the sum by M = targets.size."),
-            (expected * m, "The loss is a mean: divide the sum by M = targets.size."),
-            (
-                expected * m / n,
-                "Divide by M = targets.size, every output value of every image, "
-                "not by the number of images.",
-            ),
-            (
-                expected[::-1, ::-1],
-                "Slide the residual over the image with no flip: conv2d's default.",
-            ),
-        ]
-        hint = next((h for wrong, h in wrong_ones if _matches(value, wrong)), None)
-        if hint is None and np.shape(value) != expected.shape:
-            hint = (
-                "The gradient has one number per kernel entry: conv2d(image (H, W), residual "
-                "(Ho, Wo)) has the kernel's shape (H - Ho + 1, W - Wo + 1)."
-            )
-        return found[0], hint
-
-    return _run_cases(
-        fn,
-        "my_gradient",
-        _kernel_cases(),
-        mistake,
-        "residual = conv2d(image, kernel) - target for each image; the gradient is 2/M times "
-        "the sum over the images of conv2d(image, residual).",
-        in_place="Compute new arrays; leave images, targets and kernel as they are.",
-    )
-
-
-def check_gradient_descent(fn) -> bool:
-    """Exercise (04b): fn(images (N, H, W), targets (N, Ho, Wo), lr, num_steps) -> the kernel
-    (kh, kw) after num_steps steps of gradient descent from zeros.
-
-    Compared with :func:`convhelpers.kernel_descent`.
-    """
-    from .learn_kernel import kernel_descent, kernel_gradient
-
-    def uphill(images, targets, lr, num_steps):  # the same loop, stepping with the gradient
-        kernel = np.zeros(np.subtract(images.shape[1:], targets.shape[1:]) + 1)
-        for _ in range(num_steps):
-            kernel = kernel + lr * kernel_gradient(images, targets, kernel)[1]
-        return kernel
-
-    def mistake(value, images, targets, lr, num_steps):
-        kernels = kernel_descent(images, targets, lr=lr, num_steps=num_steps + 1)[0]
-        found = _array_mistake(value, kernels[num_steps], atol=1e-9)
-        if found is None:
-            return None
-        if any(_matches(value, kernels[k]) for k in (num_steps - 1, num_steps + 1)):
-            hint = "Take exactly num_steps steps: `for step in range(num_steps):`."
-        elif _matches(value, kernels[0]):
-            hint = (
-                "The kernel never changed: assign the step back, kernel = kernel - lr * gradient."
-            )
-        elif _matches(value, uphill(images, targets, lr, num_steps)):
-            hint = "The gradient points uphill: step against it, kernel = kernel - lr * gradient."
-        elif isinstance(value, tuple):
-            hint = "Return only the kernel (kh, kw)."
-        else:
-            hint = None
-        return found[0], hint
-
-    (a, ta, _), (b, tb, _) = _kernel_cases()
-    return _run_cases(
-        fn,
-        "my_descent",
-        [(a, ta, 0.5, 6), (b, tb, 0.3, 4)],
-        mistake,
-        "Start from np.zeros of the kernel's shape; num_steps times, compute the gradient and "
-        "set kernel = kernel - lr * gradient; return the kernel.",
-        in_place="Leave images and targets as they are: only the kernel changes.",
     )
 
 
