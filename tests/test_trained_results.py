@@ -6,8 +6,8 @@ digits between machines. Here they are tested with margins instead. Each toleran
 from runs over several seeds on this project's machines (the spread is in the comment), and
 is several times wider than that spread, so a real regression fails and rounding does not.
 
-Budget: about 30 s on two cores (one small_cnn trained with fit's default recipe, shared by
-the tests of notebook 05).
+Budget: about 30 s on two cores (one small_cnn trained with fit's default recipe on the 7,000
+fit digits, shared by the tests of notebook 05).
 """
 
 import inspect
@@ -72,14 +72,23 @@ def test_learn_kernel_recovers_the_hidden_kernel_and_diverges_when_too_fast():
     assert too_fast[-1] > 1e3 * too_fast[0], "lr 1.5 makes the loss blow up"
 
 
-# --- notebook 05: small_cnn with fit's default recipe --------------------------------------
+# --- notebook 05: small_cnn with fit's default recipe, on the validation split ------------
+# Notebook 05 trains on the 7,000 fit digits, judges on the 1,000 validation digits and
+# measures the 2,000 test digits once, at the end. Margins: seeds 0-2 (small_cnn(seed=s),
+# fit(seed=0) and fit(seed=s)), on this machine; each test's comment gives the measured range.
 
 
 @pytest.fixture(scope="module")
-def trained_cnn(split):
-    X_train, X_test, y_train, y_test = split
+def fit_val(split):
+    X_train, _, y_train, _ = split
+    return ch.validation_split(X_train, y_train)  # X_fit, X_val, y_fit, y_val (7,000 / 1,000)
+
+
+@pytest.fixture(scope="module")
+def trained_cnn(fit_val):
+    X_fit, X_val, y_fit, y_val = fit_val
     model = ch.small_cnn(seed=0)
-    history = ch.fit(model, X_train, y_train, X_val=X_test, y_val=y_test, live=False)
+    history = ch.fit(model, X_fit, y_fit, X_val=X_val, y_val=y_val, live=False)
     return model, history
 
 
@@ -88,31 +97,36 @@ def test_fit_defaults_are_the_recipe_notebook_05_prints():
     assert defaults["seed"] == 0 and defaults["augment"] >= 1
 
 
-def test_small_cnn_reaches_its_accuracy(trained_cnn, split):
+def test_small_cnn_reaches_its_accuracy(trained_cnn, fit_val, split):
     model, history = trained_cnn
+    _, X_val, _, y_val = fit_val
     _, X_test, _, y_test = split
-    accuracy = ch.accuracy(model, X_test, y_test)
-    # Seeds 0-2 with the default recipe: 0.988-0.991 (benchmarks/train_cnn.py); 05 states > 0.98.
-    assert accuracy > 0.985
-    assert abs(history["train_acc"][-1] - accuracy) < 0.02
-    assert history["val_acc"][-1] == pytest.approx(accuracy)
-    assert history["loss"][-1] < 0.25 * history["loss"][0]
-    wrong = int(np.sum(model.predict(X_test) != y_test))
-    assert wrong < 0.02 * len(X_test)
+    val, test = ch.accuracy(model, X_val, y_val), ch.accuracy(model, X_test, y_test)
+    # Seeds 0-2: validation 0.984-0.986, test 0.983-0.989; 05 states "above 0.97" for both.
+    assert val > 0.975 and test > 0.975
+    assert history["val_acc"][-1] == pytest.approx(val)
+    # Last epoch's training accuracy minus validation: 0.003-0.007; |test - validation| at
+    # most 0.003. 05 states "within 2 points" for both.
+    assert abs(history["train_acc"][-1] - val) < 0.015
+    assert abs(test - val) < 0.015
+    assert history["loss"][-1] < 0.25 * history["loss"][0]  # 1.17-1.28 -> 0.025-0.041
+    # Wrong validation digits: 14-16 of 1,000; 05 states "fewer than 3%".
+    assert int(np.sum(model.predict(X_val) != y_val)) < 0.025 * len(X_val)
 
 
-def test_most_feature_map_values_are_zero_after_each_relu(trained_cnn, split):
+def test_a_good_share_of_feature_map_values_are_zero_after_each_relu(trained_cnn, fit_val):
     model, _ = trained_cnn
-    _, X_test, _, _ = split
-    activations = model.activations(X_test[:500])
+    _, X_val, _, _ = fit_val
+    activations = model.activations(X_val[:500])
     shares = [
         float(np.mean(a == 0))
         for layer, a in zip(model.layers, activations, strict=True)
         if isinstance(layer, ch.ReLU) and a.ndim == 4
     ]
-    # Seed 0 here: 0.63 and 0.69; notebook 05 states "more than half".
+    # Seeds 0-2: 0.45-0.71 after the first, 0.68-0.72 after the second (seed 0: 0.63, 0.72);
+    # notebook 05 states "more than a third".
     assert len(shares) == 2
-    assert all(s > 0.55 for s in shares)
+    assert all(s > 0.4 for s in shares)
 
 
 def test_the_trained_cnn_beats_the_flattened_model_by_far(trained_cnn, split):
