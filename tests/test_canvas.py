@@ -100,8 +100,8 @@ def test_shift_predictions_widget_moves_the_image_and_asks_every_model():
     # every model's probabilities for all 13 x 13 shifts, computed once: float32
     assert len(box.probabilities) == 13 * 13 * 2 * 10 * 4
     box.dx = 4
-    box.controls["dy"].value = -2  # as with the ipywidgets version
-    assert box.dy == -2 and box.controls["dx"].value == 4
+    box.dy = -2
+    assert box.dy == -2 and box.dx == 4
     moved = shift(image, dy=-2, dx=4)
     np.testing.assert_array_equal(box.shown, moved)
     assert box.shown.dtype == np.uint8

@@ -105,8 +105,8 @@ def test_feature_maps_widget_follows_every_control(model, digits):
     with pytest.raises(ValueError, match=r"channel must be in 0\.\.5, got 6"):
         box.channel = 6
 
-    box.controls["layer"].value = 5  # after the second pooling and ReLU: 7x7, never negative
-    assert box.layer == 5 and box.controls["channel"].value == 5
+    box.layer = 5  # after the second pooling and ReLU: 7x7, never negative
+    assert box.layer == 5 and box.channel == 5
     assert box.shown_maps.shape == (7, 7) and box.shown_maps.min() >= 0
     with pytest.raises(ValueError, match=r"layer must be one of \[0, 1, 2, 3, 4, 5\]"):
         box.layer = 6

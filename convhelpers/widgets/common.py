@@ -21,7 +21,6 @@ from ..conv import sliding_windows
 __all__ = [
     "MAX_BYTES",
     "DigitStack",
-    "TraitControl",
     "as_digits",
     "as_labels",
     "check_size",
@@ -89,25 +88,6 @@ def every_shift(image: np.ndarray, max_shift: int) -> np.ndarray:
     padded = np.pad(image, max_shift)  # (H + 2m, W + 2m): every moved copy is a window of it
     windows = sliding_windows(padded, h, w)  # [i, j]: the image moved by (m - i, m - j)
     return windows[::-1, ::-1]
-
-
-class TraitControl:
-    """A widget's synced trait seen as a control with ``.value``, as an ipywidgets slider.
-
-    ``w.controls["dx"].value = 6`` is ``w.dx = 6``: code written for the ipywidgets
-    versions of the widgets (``controls`` dicts) keeps working.
-    """
-
-    def __init__(self, widget, name: str):
-        self.widget, self.name = widget, name
-
-    @property
-    def value(self):
-        return getattr(self.widget, self.name)
-
-    @value.setter
-    def value(self, value):
-        setattr(self.widget, self.name, value)
 
 
 class DigitStack(anywidget.AnyWidget):

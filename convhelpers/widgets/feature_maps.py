@@ -17,7 +17,7 @@ from .._validate import as_numeric_array
 from ..inspect_cnn import SIGNED_CMAP
 from ..losses import softmax
 from .base import esm, f32_bytes, lut_bytes, u8_bytes
-from .common import TraitControl, as_labels, check_size, in_range
+from .common import as_labels, check_size, in_range
 
 __all__ = ["FeatureMaps", "feature_maps_widget"]
 
@@ -26,7 +26,7 @@ class FeatureMaps(anywidget.AnyWidget):
     """A digit's feature maps through every layer: one channel enlarged, all as a strip.
 
     State: ``digit``, ``layer`` (a model layer whose output is a stack of maps),
-    ``channel`` (also as ``controls[name].value``). Shown: ``shown_maps`` (h, w),
+    ``channel``. Shown: ``shown_maps`` (h, w),
     ``shown_probabilities`` (10,), ``prediction``. Data: ``maps`` float32, for each
     entry of ``layers`` in turn (N, C, h, w) at its ``offset``; ``limits`` float32
     (layers, N), each layer's colour scale per digit. Built by :func:`feature_maps_widget`.
@@ -80,11 +80,6 @@ class FeatureMaps(anywidget.AnyWidget):
         n = self.shape[0]
         every = np.frombuffer(self.maps, "<f4", count=n * c * h * w, offset=4 * entry["offset"])
         return every.reshape(n, c, h, w)[self.digit]
-
-    @property
-    def controls(self) -> dict:
-        """{"digit", "layer", "channel"}: each trait as a control with ``.value``."""
-        return {name: TraitControl(self, name) for name in ("digit", "layer", "channel")}
 
     @property
     def shown_maps(self) -> np.ndarray:

@@ -17,7 +17,7 @@ from .._validate import as_int, as_numeric_array
 from ..images import shift
 from ..losses import softmax
 from .base import esm, f32_bytes, lut_bytes, u8_bytes
-from .common import TraitControl, check_size, every_shift, in_range
+from .common import check_size, every_shift, in_range
 
 __all__ = ["ShiftPredictions", "shift_predictions_widget"]
 
@@ -25,7 +25,7 @@ __all__ = ["ShiftPredictions", "shift_predictions_widget"]
 class ShiftPredictions(anywidget.AnyWidget):
     """An image moved dy rows down and dx columns right, and each model's prediction for it.
 
-    State: ``dy``, ``dx`` (-max_shift..max_shift; also ``controls[name].value``).
+    State: ``dy``, ``dx`` (-max_shift..max_shift).
     Shown: ``shown`` (H, W), the moved image in its own dtype, and
     ``shown_probabilities`` {name: (classes,)}. Data: ``probabilities`` float32
     (2m+1, 2m+1, models, classes) indexed [dy + m, dx + m].
@@ -53,11 +53,6 @@ class ShiftPredictions(anywidget.AnyWidget):
     def _check_shift(self, proposal):
         m = self.max_shift
         return in_range(proposal["value"], proposal["trait"].name, -m, m)
-
-    @property
-    def controls(self) -> dict:
-        """{"dy", "dx"}: each trait as a control with ``.value``."""
-        return {name: TraitControl(self, name) for name in ("dy", "dx")}
 
     @property
     def shown(self) -> np.ndarray:
