@@ -27,7 +27,7 @@ def test_fit_reduces_the_loss_and_beats_chance(subset):
     X, y = subset
     model = ch.small_cnn(seed=0)
     before = ch.accuracy(model, X, y)
-    history = ch.fit(model, X, y, num_epochs=1, batch_size=32, live=False)
+    history = ch.fit(model, X, y, num_epochs=1, batch_size=32, lr=0.1, live=False)
     losses = history["batch_loss"]
     assert len(losses) == 16 and len(history["loss"]) == 1
     assert np.mean(losses[-4:]) < 0.7 * np.mean(losses[:4])
