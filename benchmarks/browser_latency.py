@@ -58,6 +58,8 @@ cnn = ch.small_cnn(seed=0)  # untrained: what is drawn, not how well it predicts
     "ch.shift_predictions_widget({'linear': linear, 'small_cnn': cnn}, X_test[3], int(y_test[3]))",
     "ch.DigitPad({'small_cnn': cnn})",
     "ch.receptive_field_widget(cnn, X_test[:12], y_test[:12])",
+    """pairs = ch.to_float(X[:32]).astype(float)
+ch.learning_rate_explorer(pairs, np.stack([ch.conv2d(x, ch.KERNELS["sobel y"]) for x in pairs]))""",
     """floor = widgets.IntSlider(max=1000, description="floor")
 label = widgets.Label("0")
 floor.observe(lambda change: setattr(label, "value", str(change["new"])), names="value")

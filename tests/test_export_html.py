@@ -109,6 +109,13 @@ def test_title_of_takes_the_first_level_one_heading():
     assert export_html.title_of(nbformat.v4.new_notebook(), "fallback") == "fallback"
 
 
+def test_links_to_notebooks_point_to_their_pages_04b_too():
+    body = '<a href="04b_learning_a_kernel.ipynb#x">a</a> <a href="05_cnn.ipynb">b</a>'
+    linked = export_html.NOTEBOOK_LINK.sub(r'href="\1.html\2"', body)
+    assert linked == '<a href="04b_learning_a_kernel.html#x">a</a> <a href="05_cnn.html">b</a>'
+    assert export_html.NOTEBOOK_LINK.search('href="notes.ipynb"') is None  # not a course page
+
+
 def test_index_page_links_every_page_with_its_title():
     page = export_html.index_page(
         [(Path("site/00_a.html"), "Start <here>"), (Path("01_b.html"), "B")]

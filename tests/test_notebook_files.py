@@ -18,6 +18,7 @@ COURSE = [
     "02_permutation",
     "03_translation_sensitivity",
     "04_sliding_kernel_convolution",
+    "04b_learning_a_kernel",
     "05_training_a_small_cnn",
     "06_what_convolution_buys",
     "07_inside_the_network",

@@ -57,19 +57,47 @@ def test_the_flattened_model_falls_as_digits_move(split):
     assert np.all(np.diff(curve) < 0.01), "accuracy never rises as the shift grows"
 
 
-# --- notebook 04: learning a kernel by gradient descent (float64) -------------------------
+# --- notebook 04b: learning a kernel by gradient descent (float64) ------------------------
 
 
-def test_learn_kernel_recovers_the_hidden_kernel_and_diverges_when_too_fast():
-    X = ch.load_digits()[0]
-    images = ch.to_float(X[:32]).astype(float)  # notebook 04's 32 digits
+@pytest.fixture(scope="module")
+def kernel_pairs():
+    images = ch.to_float(ch.load_digits()[0][:32]).astype(float)  # notebook 04b's 32 digits
     hidden = ch.get_kernel("sobel y")
-    targets = np.stack([ch.conv2d(im, hidden) for im in images])
+    return images, np.stack([ch.conv2d(im, hidden) for im in images]), hidden
+
+
+def test_learn_kernel_recovers_the_hidden_kernel_and_diverges_when_too_fast(kernel_pairs):
+    images, targets, hidden = kernel_pairs
     learned, losses = ch.learn_kernel(images, targets, lr=1.0, num_steps=300)
     assert np.abs(learned - hidden).max() < 0.05
     assert losses[-1] < 1e-3 * losses[0]
     _, too_fast = ch.learn_kernel(images, targets, lr=1.5, num_steps=60)
     assert too_fast[-1] > 1e3 * too_fast[0], "lr 1.5 makes the loss blow up"
+    assert too_fast[10] < too_fast[0]
+    assert 9 <= int(np.argmin(too_fast)) <= 15, "'falls for a dozen steps' (12 measured)"
+
+
+def test_targets_made_with_the_flip_teach_the_kernel_turned_by_180(kernel_pairs):
+    images = kernel_pairs[0]
+    k = np.array([[1, 2, 0], [0, 1, -1], [-2, 0, 3]], dtype=float)
+    flip_targets = np.stack([ch.conv2d(x, k, flip=True) for x in images])
+    learned, _ = ch.learn_kernel(images, flip_targets, lr=1.0, num_steps=1000)
+    assert np.abs(learned - k[::-1, ::-1]).max() < 0.01  # 0.0003 measured
+    assert np.abs(learned - k).max() > 1
+
+
+def test_which_learning_rates_settle_within_300_steps(kernel_pairs):
+    descent = ch.learning_rate_explorer(*kernel_pairs)
+    last = {}
+    for r, lr in enumerate(descent.rates):
+        descent.rate, descent.step = r, descent.num_steps
+        last[lr] = descent.loss
+    first = ch.kernel_gradient(kernel_pairs[0], kernel_pairs[1], np.zeros((3, 3)))[0]
+    settled = [lr for lr, value in last.items() if value < first / 1000]
+    assert settled == [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2]
+    assert last[0.2] < first / 1250 and last[0.1] > first / 600  # margins: 1/1280 and 1/513
+    assert last[1.3] > 10 * last[1.2] and last[1.5] == np.inf
 
 
 # --- notebook 05: small_cnn with fit's default recipe, on the validation split ------------

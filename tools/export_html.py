@@ -67,7 +67,7 @@ CONTROLS = re.compile(
     r"(Slider|Button|Buttons|Dropdown|Text|Textarea|Checkbox|Select|Play|Picker|Toggle)\w*Model$"
 )
 ANYWIDGET = "anywidget"
-NOTEBOOK_LINK = re.compile(r'href="(\d\d_[\w\-]+)\.ipynb(#[^"]*)?"')
+NOTEBOOK_LINK = re.compile(r'href="(\d\d[a-z]?_[\w\-]+)\.ipynb(#[^"]*)?"')  # 04b_x too
 # a URL the page would load by itself (links a reader follows are fine)
 ONLINE = re.compile(r"""(?:\bsrc=|\burl\(|\bimport\()\s*["']?(?:https?:)?//[^"')\s]+""")
 

@@ -50,6 +50,7 @@ WIDGETS = (
     "shift-predictions",
     "digit-pad",
     "receptive-field",
+    "learning-rate",
 )
 # Where a notebook opens: JupyterLab (a fresh layout) or Notebook 7.
 NOTEBOOK_URLS = {

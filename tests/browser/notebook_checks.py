@@ -37,12 +37,13 @@ WIDGET_REPR = re.compile(
 WIDGET_TROUBLE = ("Loading widget", "Error displaying widget")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-# The browser-drawn widgets each notebook shows (by its two-digit number), at least once each.
+# The browser-drawn widgets each notebook shows (by its number, "04" or "04b"), at least once each.
 EXPECTED_WIDGETS = {
     "01": {"digit-window", "photo-window", "brightness-contrast", "digit-pad"},
     "02": {"shuffle-explorer"},
     "03": {"shift-explorer"},
     "04": {"kernel-explorer"},
+    "04b": {"learning-rate"},
     "05": {"feature-maps", "digit-pad"},
     "06": {"shift-predictions"},
     "07": {"receptive-field"},
@@ -120,7 +121,7 @@ def drawn_widget_problems(widgets: list[dict], notebook: str) -> list[str]:
     an expected widget missing, an unknown name, a widget without a painted canvas."""
     found = []
     names = {w["name"] for w in widgets}
-    for name in sorted(EXPECTED_WIDGETS.get(notebook[:2], set()) - names):
+    for name in sorted(EXPECTED_WIDGETS.get(notebook.split("_")[0], set()) - names):
         found.append(f"no {name!r} widget on the page")
     for w in widgets:
         if w["name"] not in lab.WIDGETS:
