@@ -99,8 +99,11 @@ def test_recipe_changes_ignore_new_fit_arguments_the_recipe_does_not_set():
     assert recipe.changes_since(recorded) == {}
     older = {k: v for k, v in recorded.items() if k != "warmup"}  # fit had no warmup then
     assert recipe.changes_since(older) == {}
-    assert recipe.changes_since({**recorded, "lr": 0.05}) == {"lr": (0.05, 0.1)}
-    assert recipe.changes_since({**recorded, "batch_size": 128}) == {"batch_size": (128, 64)}
+    assert recipe.changes_since({**recorded, "lr": 0.05}) == {"lr": (0.05, recorded["lr"])}
+    other = 2 * recorded["batch_size"]
+    assert recipe.changes_since({**recorded, "batch_size": other}) == {
+        "batch_size": (other, recorded["batch_size"])
+    }
 
 
 def test_a_changed_recipe_warns(monkeypatch):
@@ -117,13 +120,32 @@ def test_bad_names_and_arguments():
         ch.pretrained("mlp", retrain="yes")
     with pytest.raises(ValueError, match="data must be"):
         ch.training_data("photos")
+    with pytest.raises(ValueError, match="part must be"):
+        ch.training_data("digits", part="test")
+    with pytest.raises(TypeError, match="retrain"):
+        ch.pretrained_with_curve("mlp", retrain="no")
     with pytest.raises(TypeError, match="retrain"):
         ch.learning_curve(retrain=1)
 
 
+def _rows(images):
+    return sorted(image.tobytes() for image in images)
+
+
+def test_training_data_is_the_fit_digits_and_never_a_test_digit():
+    X_train, X_test, y_train, _ = ch.train_test_split(*ch.load_digits())
+    X_fit, X_val, y_fit, y_val = ch.validation_split(X_train, y_train)
+    X, y = ch.training_data("digits")
+    assert X.shape == (7000, 28, 28) and np.array_equal(X, X_fit) and np.array_equal(y, y_fit)
+    X_v, y_v = ch.training_data("digits", part="validation")
+    assert X_v.shape == (1000, 28, 28) and np.array_equal(X_v, X_val) and np.array_equal(y_v, y_val)
+    assert _rows(np.concatenate([X, X_v])) == _rows(X_train)  # fit + validation = training
+    test = set(_rows(X_test))
+    assert not test & set(_rows(X)) and not test & set(_rows(X_v))
+
+
 def test_training_data_digits_and_canvases():
     X, y = ch.training_data("digits")
-    assert X.shape == (8000, 28, 28) and y.shape == (8000,)
     canvases, y_canvas = ch.training_data("canvas", n=50)
     assert canvases.shape == (50, 48, 48) and np.array_equal(y_canvas, y[:50])
     assert canvases.sum(axis=(1, 2)).tolist() == X[:50].sum(axis=(1, 2), dtype=np.int64).tolist()
@@ -141,7 +163,14 @@ def test_shuffled_models_use_the_notebooks_permutation():
 def test_learning_curve_as_shipped():
     curve = ch.learning_curve()
     assert curve["sizes"].tolist() == list(pt.LEARNING_CURVE_SIZES)
-    assert np.all(np.abs(curve["steps"] - 1500) <= 12)  # about 1,500 steps at every size
+    assert curve["sizes"][-1] == len(ch.training_data()[0])  # the last point: every fit digit
+    full = ch.PRETRAINED["small_cnn"].full_fit()
+    steps = full["num_epochs"] * -(-7000 // full["batch_size"])  # the shipped models' steps
+    assert curve["steps"][-1] == steps
+    # about the same steps at every size: whole epochs, within half an epoch of `steps`
+    per_epoch = -(-curve["sizes"] // full["batch_size"])
+    assert np.all(curve["steps"] % per_epoch == 0)
+    assert np.all(np.abs(curve["steps"] - steps) <= per_epoch / 2)
     for name in pt.CURVE_MODELS:
         assert curve[name].shape == (6,) and np.all((0 < curve[name]) & (curve[name] <= 1))
 
@@ -161,4 +190,11 @@ def test_retraining_the_cheapest_model_matches_the_shipped_accuracy():
     retrained = ch.accuracy(model, X_test, y_test)
     assert abs(retrained - shipped["test_accuracy"]) <= RETRAIN_TOLERANCE
     assert abs(ch.accuracy(ch.pretrained("mlp"), X_test, y_test) - shipped["test_accuracy"]) < 1e-3
-    assert len(history["val_acc"]) == len(shipped["val_acc"]) == 12
+    epochs = ch.PRETRAINED["mlp"].full_fit()["num_epochs"]
+    assert len(history["val_acc"]) == len(shipped["val_acc"]) == epochs
+    # the curve is on the 1,000 validation digits, not the test digits
+    X_val, y_val = ch.training_data("digits", part="validation")
+    assert history["val_acc"][-1] == ch.accuracy(model, X_val, y_val)
+    loaded, curve = ch.pretrained_with_curve("mlp")
+    np.testing.assert_array_equal(curve, shipped["val_acc"])
+    assert abs(ch.accuracy(loaded, X_val, y_val) - curve[-1]) < 1e-3

@@ -3,7 +3,9 @@
 The notebook's checked cells print these facts as True/False; the numbers behind them
 come out of training, so they are tested here, with tolerances, instead of by nbval.
 Margins: measured over seeds 0, 1, 2 of every recipe (tools/train_models.py with the
-seed changed); each test's comment gives the measured range.
+seed changed) when the models learned from all 8,000 training digits; each test's
+comment gives that range. The shipped models now learn from the 7,000 fit digits
+(the 1,000 validation digits measure training); seed 0 of that is checked here.
 """
 
 import numpy as np
@@ -23,15 +25,15 @@ def data():
 @pytest.fixture(scope="module")
 def acc(data):
     X_test, y_test = data
-    names = ["mlp", "mlp_shuffled", "mlp_shifts", "cnn", "cnn_gap", "gp_cnn", "gp_cnn_shuffled"]
-    names += ["lc_cnn", "lc_cnn_shuffled", "small_cnn"]
+    names = ["mlp", "mlp_shuffled", "mlp_shifts", "small_cnn", "cnn_gap", "gp_cnn"]
+    names += ["gp_cnn_shuffled", "lc_cnn", "lc_cnn_shuffled"]
     return {name: ch.accuracy(ch.pretrained(name), X_test, y_test) for name in names}
 
 
 @pytest.fixture(scope="module")
 def shift_curves(data):
     X_test, y_test = data
-    names = ["mlp", "mlp_shifts", "cnn", "cnn_gap", "gp_cnn"]
+    names = ["mlp", "mlp_shifts", "small_cnn", "cnn_gap", "gp_cnn"]
     return {
         name: ch.accuracy_vs_shift(ch.pretrained(name), X_test[:1000], y_test[:1000], range(9))
         for name in names
@@ -58,7 +60,7 @@ def goldfish(data):
 
 def test_the_issues_targets(acc):
     # seeds 0-2: cnn 0.987-0.9895, gp_cnn 0.9835-0.9905, mlp 0.965-0.9695
-    assert acc["cnn"] >= 0.985
+    assert acc["small_cnn"] >= 0.985
     assert acc["gp_cnn"] >= 0.980
     assert acc["gp_cnn"] - acc["mlp"] > 0.005  # measured 1.4-2.55 points
     assert acc["small_cnn"] >= 0.98  # notebook 05's recipe: 0.9845-0.9875
@@ -78,9 +80,17 @@ def test_every_network_has_settled_by_the_last_epochs():
 
 
 def test_controlled_pair_flatten_vs_global_pool(acc, shift_curves):
-    assert acc["cnn"] - acc["cnn_gap"] > 0.02  # measured 3.4-5.0 points
-    assert shift_curves["cnn_gap"][6] - shift_curves["cnn"][6] > 0.15  # 35-42 points
-    assert shift_curves["cnn"][0] > shift_curves["cnn_gap"][0]
+    assert acc["small_cnn"] - acc["cnn_gap"] > 0.02  # measured 3.4-5.0 points
+    assert shift_curves["cnn_gap"][6] - shift_curves["small_cnn"][6] > 0.15  # 35-42 points
+    assert shift_curves["small_cnn"][0] > shift_curves["cnn_gap"][0]
+
+
+def test_a_normal_model_fails_on_shuffled_test_digits(data):
+    # What a flattened model ignores is one fixed relabelling used in training and test
+    # alike: trained on normal digits, it is near chance (0.1) on shuffled ones.
+    X_test, y_test = data
+    shuffled = ch.permute_pixels(X_test, np.random.default_rng(0).permutation(784))
+    assert ch.accuracy(ch.pretrained("mlp"), shuffled, y_test) < 0.2  # measured 0.11
 
 
 def test_permutation_test_probes_locality(acc):
@@ -96,22 +106,12 @@ def test_shift_experiment_orderings(shift_curves):
     assert shift_curves["gp_cnn"][0] - shift_curves["mlp_shifts"][0] > 0.05  # 9.7-12 points
 
 
-def _feature_change(model, digits, dx):
-    i = next(
-        k
-        for k, layer in enumerate(model.layers)
-        if isinstance(layer, (ch.Flatten, ch.GlobalAvgPool))
-    )
-    before, after = model.activations(digits)[i], model.activations(ch.shift(digits, dx=dx))[i]
-    return np.mean(np.linalg.norm(after - before, axis=1) / np.linalg.norm(before, axis=1))
-
-
 def test_the_pooling_grid_dip_and_the_steady_rise(data):
     digits = ch.to_float(data[0][:500])
-    twin = [_feature_change(ch.pretrained("cnn_gap"), digits, dx) for dx in range(1, 9)]
+    twin = [ch.feature_change(ch.pretrained("cnn_gap"), digits, dx) for dx in range(1, 9)]
     # Two 2x2 poolings: a 4-px move is one whole cell. Measured ratio 0.26-0.34.
     assert twin[3] < 0.5 * min(twin[2], twin[4])
-    gp = [_feature_change(ch.pretrained("gp_cnn"), digits, dx) for dx in range(1, 9)]
+    gp = [ch.feature_change(ch.pretrained("gp_cnn"), digits, dx) for dx in range(1, 9)]
     assert all(np.diff(gp) > 0)  # rises at every shift (seeds 0-2)
 
 
@@ -129,11 +129,7 @@ def test_goldfish_probes_weight_sharing(goldfish):
 
 def test_untrained_positions_keep_their_initial_weights():
     canvases, _ = ch.training_data("canvas")
-    ever = (canvases > 0).any(axis=0)
-    inked = np.zeros_like(ever)
-    for dy in range(-2, 3):
-        for dx in range(-2, 3):
-            inked |= ch.shift(ever, dy=dy, dx=dx) > 0
+    inked = ch.ever_inked(canvases, augment=ch.PRETRAINED["mlp_canvas"].full_fit()["augment"])
     mlp_w = ch.pretrained("mlp_canvas").layers[1].params["w"]
     mlp_start = ch.PRETRAINED["mlp_canvas"].build().layers[1].params["w"]
     changed = (mlp_w != mlp_start).any(axis=1).reshape(48, 48)
@@ -147,4 +143,4 @@ def test_learning_curve_shows_the_inductive_bias():
         for name in ("MLP", "CNN")
     }
     assert np.all(curve["CNN"] > curve["MLP"])  # seed 0, two code versions: 1.85-3.0 points
-    assert at["CNN"][2000] > at["MLP"][8000]  # seeds 0-2: by 0.9-1.35 points
+    assert at["CNN"][2000] > at["MLP"][7000]  # seeds 0-2 (8,000 then): by 0.9-1.35 points
