@@ -152,7 +152,7 @@ from .nn import (
     relu_backward,
     relu_forward,
 )
-from .plotting import show_gallery, show_image, show_values
+from .plotting import show_gallery, show_image, show_softmax, show_values
 from .preprocess import mnist_preprocess
 from .pretrained import (
     CANVAS,
@@ -234,6 +234,7 @@ __all__ = [
     # figures and fast widget pictures
     "show_gallery",
     "show_image",
+    "show_softmax",
     "show_values",
     "colorize",
     "html_grid",

@@ -1,12 +1,16 @@
-"""Labelled matplotlib figures of images and grids. Every function takes ``ax=None``."""
+"""Labelled matplotlib figures of images, grids and class probabilities.
+
+Every function takes ``ax=None``.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ._validate import as_numeric_array
+from ._validate import as_int, as_numeric_array
+from .losses import softmax
 
-__all__ = ["show_gallery", "show_image", "show_values"]
+__all__ = ["show_gallery", "show_image", "show_softmax", "show_values"]
 
 
 def _range(image, vmin, vmax):
@@ -115,3 +119,33 @@ def show_gallery(
     if title:
         fig.suptitle(f"{title} ({n} images of {images.shape[1]}×{images.shape[2]} pixels)")
     return fig
+
+
+def show_softmax(scores, true_class: int, ax=None, *, title: str | None = None):
+    """Bars of softmax(scores), one per class, the true class marked; return the Axes.
+
+    scores: (C,) one image's class scores. Each tick names a class and its
+    score; the title gives the probability of the true class and its
+    cross-entropy loss, -log(probability).
+    """
+    scores = as_numeric_array(scores, "scores", ndim=1).astype(np.float64)
+    true_class = as_int(true_class, "true_class", 0)
+    if true_class >= len(scores):
+        raise ValueError(f"true_class must be a class in 0..{len(scores) - 1}, got {true_class}")
+    probs = softmax(scores)  # (C,), sums to 1
+    ax = plt.gca() if ax is None else ax
+    colors = ["#0072B2"] * len(scores)
+    colors[true_class] = "#E69F00"  # Okabe-Ito orange, told apart by hatching too
+    bars = ax.bar(np.arange(len(scores)), probs, color=colors, edgecolor="black")
+    bars[true_class].set_hatch("//")
+    bars[true_class].set_label(f"true class ({true_class})")
+    ax.set_xticks(np.arange(len(scores)))
+    ax.set_xticklabels([f"{c}\n{s:+.1f}" for c, s in enumerate(scores)])
+    ax.set_xlabel("class, and below it the model's score for that class")
+    ax.set_ylabel("probability (softmax of the scores)")
+    ax.set_ylim(0, 1)
+    p = probs[true_class]
+    line = f"p(true class) = {p:.2f}, cross-entropy loss = -log {p:.2f} = {-np.log(p):.2f}"
+    ax.set_title(f"{title}\n{line}" if title else line)
+    ax.legend(loc="upper left")
+    return ax

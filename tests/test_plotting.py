@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from convhelpers import load_photo, show_gallery, show_image, show_values
+from convhelpers import load_photo, show_gallery, show_image, show_softmax, show_values
 
 
 def test_show_image_labels_shape_and_colorbar():
@@ -41,3 +41,28 @@ def test_small_grids_get_whole_pixel_ticks_and_a_custom_colorbar_label():
     show_values(np.array([[1.5, -2.0], [0.0, 3.0]]), ax, fmt="{:.1f}", colorbar_label="weight")
     assert all(float(t).is_integer() for t in ax.get_xticks())
     assert fig.axes[1].get_ylabel() == "weight"
+
+
+def test_show_softmax_draws_the_probabilities_and_the_loss_of_the_true_class():
+    fig, ax = plt.subplots()
+    scores = np.array([2.0, 0.0, np.log(2.0), -1.0])  # e^s: e^2, 1, 2, 1/e
+    assert show_softmax(scores, 2, ax, title="one digit") is ax
+    heights = np.array([bar.get_height() for bar in ax.patches])
+    expected = np.exp(scores) / np.exp(scores).sum()
+    np.testing.assert_allclose(heights, expected)
+    assert ax.patches[2].get_hatch() == "//" and ax.patches[0].get_hatch() is None
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "0\n+2.0",
+        "1\n+0.0",
+        "2\n+0.7",
+        "3\n-1.0",
+    ]
+    p = expected[2]
+    assert f"p(true class) = {p:.2f}" in ax.get_title()
+    assert f"= {-np.log(p):.2f}" in ax.get_title() and "one digit" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_ylim() == (0, 1)
+    assert ax.get_legend().get_texts()[0].get_text() == "true class (2)"
+    with pytest.raises(ValueError, match="true_class must be a class in 0..3"):
+        show_softmax(scores, 4)
+    with pytest.raises(ValueError, match="scores must be 1-D"):
+        show_softmax(np.zeros((2, 3)), 0)

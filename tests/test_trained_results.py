@@ -34,6 +34,24 @@ def test_flattened_model_accuracy(split):
     assert 0.90 <= ch.accuracy(model, X_test, y_test) <= 0.92
     # The mean training loss falls from about 0.69 (epoch 1) to about 0.24 (epoch 15).
     assert model.loss_history[-1] < 0.5 * model.loss_history[0]
+    # 02 prints both: seeds 0-4, training digits 0.9366-0.9393, test digits 0.9095-0.9115.
+    assert ch.accuracy(model, X_train, y_train) > ch.accuracy(model, X_test, y_test) + 0.01
+
+
+def test_held_out_loss_ends_above_the_loss_on_the_digits_learned_from(split):
+    X_train, _, y_train, _ = split
+    X_fit, X_val, y_fit, y_val = ch.validation_split(X_train, y_train)
+    loss = {}
+    for k in (1, 15):  # notebook 02's figure: the model after 1 and after 15 epochs
+        model = ch.train_linear(X_fit, y_fit, num_epochs=k)
+        loss[k] = [
+            ch.softmax_cross_entropy(model.scores(X), y)[0]
+            for X, y in ((X_fit, y_fit), (X_val, y_val))
+        ]
+    # Seeds 0-2: fit 0.442-0.463 -> 0.230-0.233; held out 0.476-0.497 -> 0.330-0.340.
+    assert loss[15][0] < loss[1][0] * 2 / 3
+    assert loss[15][1] > loss[15][0] + 0.05
+    assert loss[15][1] < loss[1][1]
 
 
 def test_shuffled_pixels_change_nothing_for_the_flattened_model(split):
@@ -43,6 +61,16 @@ def test_shuffled_pixels_change_nothing_for_the_flattened_model(split):
     # Seeds 0-4: identical accuracies and 100 % identical predictions.
     assert abs(result.accuracy_permuted - result.accuracy_original) <= 0.002
     assert result.same_predictions >= 0.99
+
+
+def test_the_flattened_model_reads_only_the_shuffle_it_was_trained_with(split):
+    X_train, X_test, y_train, y_test = split
+    model = ch.train_linear(X_train, y_train)  # trained on the digits as they are
+    for seed in (0, 1, 2):
+        perm = np.random.default_rng(seed).permutation(28 * 28)
+        shuffled = ch.accuracy(model, ch.permute_pixels(X_test, perm), y_test)
+        # Training seeds 0-4 x permutation seeds 0-4: 0.071-0.115 (guessing: 0.10).
+        assert 0.03 < shuffled < 0.2, f"perm seed {seed}: about what guessing gets"
 
 
 def test_the_flattened_model_falls_as_digits_move(split):
@@ -55,6 +83,25 @@ def test_the_flattened_model_falls_as_digits_move(split):
     assert curve[4] < 0.35
     assert curve[8] < 0.15
     assert np.all(np.diff(curve) < 0.01), "accuracy never rises as the shift grows"
+
+
+def test_notebook_03s_example_digit_and_six_pixel_shifts(split):
+    X_train, X_test, y_train, y_test = split
+    model = ch.train_linear(X_train, y_train)
+    first_row = (X_test > 0).any(axis=2).argmax(axis=1)
+    correct = model.predict(X_test) == y_test
+    i = int(np.flatnonzero((first_row == 3) & correct)[0])  # 03's rule for its digit
+    digit, c = X_test[i], int(y_test[i])
+    moved = ch.shift(digit, dy=4)
+    change = model.contributions(moved, c).sum(axis=1) - model.contributions(digit, c).sum(axis=1)
+    # Seeds 0-4: digit #3 (a 6) read as a 5 once moved; the row that changed most is 23.
+    assert model.predict(moved) != c
+    assert 22 <= int(np.argmax(np.abs(change))) <= 27
+    commonest = np.bincount(y_test).max() / len(y_test)  # 0.1125
+    for direction in ("dx", "dy"):
+        acc = ch.accuracy_vs_shift(model, X_test, y_test, [-6, 6], direction=direction)
+        # Seeds 0-4: 0.058-0.082 at 6 pixels, every direction.
+        assert acc.max() < commonest - 0.015
 
 
 # --- notebook 04b: learning a kernel by gradient descent (float64) ------------------------
