@@ -14,9 +14,10 @@ pt = importlib.import_module("convhelpers.pretrained")  # the module (ch.pretrai
 
 README = Path(__file__).resolve().parents[1] / "data" / "README.md"
 
-# |retrained - shipped| accuracy of the MLP. Measured: seeds 0, 1, 2 gave 0.968, 0.9695,
-# 0.965 (largest gap to seed 0: 0.3 points); the same seed on this machine gives the same
-# weights. One point leaves room for another CPU's rounding.
+# |retrained - shipped| test accuracy of the MLP. Seeds 0, 1, 2 of the former recipe (8,000
+# digits) gave 0.968, 0.9695, 0.965; of the current one, on the validation digits, mean 0.966,
+# lowest 0.963 (tools/choose_recipe.py). The same seed on this machine gives the same weights.
+# One point leaves room for another CPU's rounding.
 RETRAIN_TOLERANCE = 0.01
 
 
@@ -99,7 +100,8 @@ def test_recipe_changes_ignore_new_fit_arguments_the_recipe_does_not_set():
     assert recipe.changes_since(recorded) == {}
     older = {k: v for k, v in recorded.items() if k != "warmup"}  # fit had no warmup then
     assert recipe.changes_since(older) == {}
-    assert recipe.changes_since({**recorded, "lr": 0.05}) == {"lr": (0.05, recorded["lr"])}
+    half = recorded["lr"] / 2
+    assert recipe.changes_since({**recorded, "lr": half}) == {"lr": (half, recorded["lr"])}
     other = 2 * recorded["batch_size"]
     assert recipe.changes_since({**recorded, "batch_size": other}) == {
         "batch_size": (other, recorded["batch_size"])
