@@ -156,7 +156,6 @@ from .plotting import show_gallery, show_image, show_softmax, show_values
 from .preprocess import mnist_preprocess
 from .pretrained import (
     CANVAS,
-    FAIR_RECIPE,
     PRETRAINED,
     Recipe,
     learning_curve,
@@ -362,7 +361,6 @@ __all__ = [
     "usable_cpus",
     # 06-07: the shipped trained models
     "CANVAS",
-    "FAIR_RECIPE",
     "PRETRAINED",
     "Recipe",
     "learning_curve",

@@ -47,7 +47,6 @@ from .train import accuracy, fit
 
 __all__ = [  # what notebooks use; make models also uses the helpers marked "(make models)"
     "CANVAS",
-    "FAIR_RECIPE",
     "PRETRAINED",
     "Recipe",
     "learning_curve",
@@ -63,11 +62,11 @@ __all__ = [  # what notebooks use; make models also uses the helpers marked "(ma
 MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 MANIFEST = "manifest.json"
 
-# Notebook 06's one recipe for every network: fit's defaults, unchanged (18 epochs in
+# Notebook 06's one recipe for every network is fit's defaults, unchanged (18 epochs in
 # mini-batches of 128, momentum SGD, learning rate 0.05 with warm-up and cosine decay,
 # random shifts of up to 2 pixels, seed 0), which tools/choose_recipe.py chose on the
-# validation digits for small_cnn, global_pool_cnn and mlp together.
-FAIR_RECIPE = {}
+# validation digits for small_cnn, global_pool_cnn and mlp together. A Recipe's ``fit``
+# lists only what differs from them: the shifts of the two "architecture or data" MLPs.
 
 # The goldfish experiment's training canvases: each training digit pasted on a 48x48
 # canvas with its top-left corner in rows 0-4 and columns 0-4 (the top-left corner).
@@ -128,47 +127,39 @@ class Recipe:
         return {k: (recorded.get(k), now.get(k)) for k in keys if recorded.get(k) != now.get(k)}
 
 
-_SHIFTS = {**FAIR_RECIPE, "augment": 8}  # the MLP trained on digits moved up to 8 pixels
-_SHIFTS_CANVAS = {**FAIR_RECIPE, "augment": 20}  # ... up to 20: anywhere on the canvas
+_SHIFTS = {"augment": 8}  # the MLP trained on digits moved up to 8 pixels
+_SHIFTS_CANVAS = {"augment": 20}  # ... up to 20: anywhere on the canvas
 
 PRETRAINED = {
     "small_cnn": Recipe(lambda: small_cnn(0), "notebook 05's small_cnn(seed=0), fit's defaults"),
-    "mlp": Recipe(lambda: mlp(0), "mlp(seed=0)", fit=FAIR_RECIPE),
+    "mlp": Recipe(lambda: mlp(0), "mlp(seed=0)"),
     "mlp_shuffled": Recipe(
         lambda: with_shuffled_pixels(mlp(0), shuffle_permutation()),
         "mlp(seed=0) behind ShufflePixels",
-        fit=FAIR_RECIPE,
     ),
     "mlp_shifts": Recipe(lambda: mlp(0), "mlp(seed=0), shifts of up to 8 px", fit=_SHIFTS),
-    "cnn_gap": Recipe(
-        lambda: small_cnn_global_pool(0), "small_cnn_global_pool(seed=0)", fit=FAIR_RECIPE
-    ),
-    "gp_cnn": Recipe(lambda: global_pool_cnn(0), "global_pool_cnn(seed=0)", fit=FAIR_RECIPE),
+    "cnn_gap": Recipe(lambda: small_cnn_global_pool(0), "small_cnn_global_pool(seed=0)"),
+    "gp_cnn": Recipe(lambda: global_pool_cnn(0), "global_pool_cnn(seed=0)"),
     "gp_cnn_shuffled": Recipe(
         lambda: with_shuffled_pixels(global_pool_cnn(0), shuffle_permutation()),
         "global_pool_cnn(seed=0) behind ShufflePixels",
-        fit=FAIR_RECIPE,
     ),
-    "lc_cnn": Recipe(
-        lambda: locally_connected_cnn(0), "locally_connected_cnn(seed=0)", fit=FAIR_RECIPE
-    ),
+    "lc_cnn": Recipe(lambda: locally_connected_cnn(0), "locally_connected_cnn(seed=0)"),
     "lc_cnn_shuffled": Recipe(
         lambda: with_shuffled_pixels(locally_connected_cnn(0), shuffle_permutation()),
         "locally_connected_cnn(seed=0) behind ShufflePixels",
-        fit=FAIR_RECIPE,
     ),
-    "mlp_canvas": Recipe(_canvas_mlp, "mlp on 48x48 canvases", "canvas", FAIR_RECIPE),
+    "mlp_canvas": Recipe(_canvas_mlp, "mlp on 48x48 canvases", "canvas"),
     "mlp_canvas_shifts": Recipe(
         _canvas_mlp, "mlp on 48x48 canvases, shifts of up to 20 px", "canvas", _SHIFTS_CANVAS
     ),
     "gp_cnn_canvas": Recipe(
-        lambda: global_pool_cnn(0), "global_pool_cnn(seed=0) on canvases", "canvas", FAIR_RECIPE
+        lambda: global_pool_cnn(0), "global_pool_cnn(seed=0) on canvases", "canvas"
     ),
     "lc_cnn_canvas": Recipe(
         lambda: locally_connected_cnn(0, (CANVAS["size"],) * 2),
         "locally_connected_cnn(seed=0) for 48x48 canvases",
         "canvas",
-        FAIR_RECIPE,
     ),
 }
 

@@ -109,7 +109,7 @@ def test_recipe_changes_ignore_new_fit_arguments_the_recipe_does_not_set():
 
 
 def test_a_changed_recipe_warns(monkeypatch):
-    changed = pt.Recipe(lambda: ch.mlp(0), "changed", fit={**ch.FAIR_RECIPE, "num_epochs": 3})
+    changed = pt.Recipe(lambda: ch.mlp(0), "changed", fit={"num_epochs": 3})
     monkeypatch.setitem(pt.PRETRAINED, "mlp", changed)
     with pytest.warns(RuntimeWarning, match="make models"):
         ch.pretrained("mlp")

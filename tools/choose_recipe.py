@@ -7,8 +7,8 @@ small_cnn, global_pool_cnn and mlp (seeds 0-2) on the 7,000 fit digits of
 ``validation_split`` and is scored on its 1,000 validation digits. The rule,
 fixed before the run: the recipe with the best mean validation accuracy over all
 models and seeds wins; a recipe within 0.001 of it that takes fewer steps wins
-instead. The 2,000 test digits are not loaded. fit's defaults and notebook 06's
-FAIR_RECIPE record the result.
+instead. The 2,000 test digits are not loaded. fit's defaults record the result;
+notebook 06's models all train with them.
 
 --only NAME ... runs some candidates (training is deterministic on one machine,
 so runs of different candidates compare).
