@@ -11,6 +11,7 @@ Where things live (each file is written to be read):
     conv.py                     conv2d (fast) and conv2d_naive (loops), named kernels
     render.py, plotting.py      fast widget pictures; labelled matplotlib figures
     checks.py                   every exercise check (✅/❌ with a hint, never raises)
+    _conv2d_diagnosis.py        04: what a learner's wrong conv2d got wrong (used by checks.py)
     setup_check.py              00: versions and a slider that proves widgets work
     linear.py, experiments.py   01-03: the flattened model, permutation and shift experiments
     grid_widgets.py, grid_figures.py   01-03: image arithmetic (adjust); figures
