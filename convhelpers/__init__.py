@@ -10,8 +10,13 @@ Where things live (each file is written to be read):
     data.py, images.py          the digits, the photo, the split; shift and permute pixels
     conv.py                     conv2d (fast) and conv2d_naive (loops), named kernels
     render.py, plotting.py      fast widget pictures; labelled matplotlib figures
-    checks.py                   every exercise check (✅/❌ with a hint, never raises)
-    _conv2d_diagnosis.py        04: what a learner's wrong conv2d got wrong (used by checks.py)
+    checks.py                   report, call_learner, check_array: what every exercise check
+                                (✅/❌ with a hint, never raises) is built on; 00's checks
+    checks_pixels.py            01-03: the exercise checks
+    checks_conv.py              04-04b: the exercise checks
+    _conv2d_diagnosis.py        04: what a learner's wrong conv2d got wrong (used by checks_conv.py)
+    checks_cnn.py               05-06: the exercise checks
+    checks_inside.py            07: the exercise checks
     setup_check.py              00: versions and a slider that proves widgets work
     linear.py, experiments.py   01-03: the flattened model, permutation and shift experiments
     grid_widgets.py, grid_figures.py   01-03: image arithmetic (adjust); figures
@@ -36,32 +41,31 @@ from .canvas import (
     show_params_vs_accuracy,
     with_shuffled_pixels,
 )
-from .checks import (
-    call_learner,
-    check_array,
-    check_brighten,
-    check_brightest_pixel,
-    check_center_pixel,
-    check_class_counts,
-    check_class_score,
-    check_conv2d,
+from .checks import call_learner, check_array, check_center_pixel, check_class_counts, report
+from .checks_cnn import (
     check_conv_params,
-    check_cosine_similarity,
     check_global_avg_pool,
-    check_gradient_descent,
-    check_invert,
-    check_kernel_gradient,
     check_locally_connected_params,
     check_most_confused,
-    check_output_size,
     check_place_digit,
-    check_receptive_field,
-    check_receptive_step,
     check_relu_backward,
+)
+from .checks_conv import (
+    check_conv2d,
+    check_gradient_descent,
+    check_kernel_gradient,
+    check_output_size,
+    run_learner_conv,
+)
+from .checks_inside import check_receptive_field, check_receptive_step
+from .checks_pixels import (
+    check_brighten,
+    check_brightest_pixel,
+    check_class_score,
+    check_cosine_similarity,
+    check_invert,
     check_shift_down,
     check_unshuffle,
-    report,
-    run_learner_conv,
 )
 from .compare import (
     ever_inked,

@@ -2,7 +2,7 @@
 
 conv2d_mistake(out, image, kernel) compares ``out`` with conv2d(image, kernel)
 and names the likely mistake (wrong shape, dtype, flipped or transposed kernel,
-a loop that stops early, a window off by one) with a hint; checks.py prints it.
+a loop that stops early, a window off by one) with a hint; checks_conv.py prints it.
 """
 
 import numpy as np

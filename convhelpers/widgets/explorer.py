@@ -18,7 +18,7 @@ import numpy as np
 import traitlets as t
 
 from .._validate import as_int, as_numeric_array
-from ..checks import run_learner_conv
+from ..checks_conv import run_learner_conv
 from ..conv import KERNELS, conv2d
 from .base import esm, f32_bytes, f64_bytes, lut_bytes
 from .explorer_inputs import (
