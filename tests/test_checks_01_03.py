@@ -37,6 +37,17 @@ def _returns_text(*args):
 BROKEN = [_raises, _returns_none, _stub, _returns_text, 42, None]
 
 
+CHECKS = [
+    (check_brightest_pixel, ()),
+    (check_invert, ()),
+    (check_brighten, ()),
+    (check_unshuffle, ()),
+    (check_cosine_similarity, ()),
+    (check_shift_down, ()),
+    (check_class_score, ("model",)),
+]  # every 01-03 check, with what it needs besides fn
+
+
 @pytest.fixture(scope="module")
 def model():
     X, y = ch.load_digits()
@@ -61,18 +72,7 @@ def _passes(check, fn, capsys, *extra):
     assert result is True and "✅" in out and "❌" not in out, out
 
 
-@pytest.mark.parametrize(
-    ("check", "extra"),
-    [
-        (check_brightest_pixel, ()),
-        (check_invert, ()),
-        (check_brighten, ()),
-        (check_unshuffle, ()),
-        (check_cosine_similarity, ()),
-        (check_shift_down, ()),
-        (check_class_score, ("model",)),
-    ],
-)
+@pytest.mark.parametrize(("check", "extra"), CHECKS)
 @pytest.mark.parametrize("broken", BROKEN, ids=lambda f: getattr(f, "__name__", repr(f)))
 def test_broken_functions_fail_without_raising(check, extra, broken, capsys, request):
     extra = tuple(request.getfixturevalue(e) for e in extra)
@@ -210,16 +210,6 @@ def test_shift_down(capsys):
 
 
 # --- messages a learner could misread ------------------------------------------------
-
-CHECKS = [
-    (check_brightest_pixel, ()),
-    (check_invert, ()),
-    (check_brighten, ()),
-    (check_unshuffle, ()),
-    (check_cosine_similarity, ()),
-    (check_shift_down, ()),
-    (check_class_score, ("model",)),
-]
 
 
 @pytest.mark.parametrize(("check", "extra"), CHECKS, ids=lambda c: getattr(c, "__name__", ""))
