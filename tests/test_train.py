@@ -88,6 +88,12 @@ def test_fit_rejects_bad_arguments(subset):
         ch.fit(model, X, y, X_val=X[:5], y_val=-y[:5] - 1, live=False)
     with pytest.raises(ValueError, match="lr must be a positive number"):
         ch.fit(model, X, y, lr=0, live=False)
+    with pytest.raises(ValueError, match="weight_decay must be 0 or more"):
+        ch.fit(model, X, y, weight_decay=-1e-3, live=False)
+    with pytest.raises(TypeError, match="weight_decay must be a number"):
+        ch.fit(model, X, y, weight_decay="1e-3", live=False)
+    with pytest.raises(ValueError, match='optimizer="sgd" only'):
+        ch.fit(model, X, y, optimizer="adam", weight_decay=1e-3, live=False)
 
 
 def test_live_display_updates_widgets_and_reuses_one_figure(subset, monkeypatch):
@@ -132,7 +138,7 @@ def test_live_true_builds_the_display_itself(subset, monkeypatch, capsys):
     assert created[0].progress.value == 1
 
 
-def test_sgd_momentum_and_adam_steps_by_hand():
+def test_sgd_momentum_weight_decay_and_adam_steps_by_hand():
     model = Sequential(Dense(2, 1, rng=0), input_shape=(1, 1, 2))
     w0 = model.layers[0].params["w"].copy()
     model.layers[0].grads = {
@@ -143,6 +149,13 @@ def test_sgd_momentum_and_adam_steps_by_hand():
     sgd.step(model)
     sgd.step(model)  # velocity: -0.1 g, then 0.5 * (-0.1 g) - 0.1 g = -0.15 g
     np.testing.assert_allclose(model.layers[0].params["w"], w0 - 0.25 * np.array([[1.0], [-2.0]]))
+    model.layers[0].params["w"] = w0.copy()
+    b0 = model.layers[0].params["b"].copy()
+    decayed = ch.SGD(lr=0.1, momentum=0.5, weight_decay=0.2)
+    decayed.step(model)  # the weights' gradient gains 0.2 * w; the bias's does not
+    g = np.array([[1.0], [-2.0]], np.float32)
+    np.testing.assert_allclose(model.layers[0].params["w"], w0 - 0.1 * (g + 0.2 * w0), rtol=1e-6)
+    np.testing.assert_allclose(model.layers[0].params["b"], b0 - 0.1 * 1.0, rtol=1e-6)
     model.layers[0].params["w"] = w0.copy()
     adam = ch.Adam(lr=0.01)
     adam.step(model)  # the first Adam step moves every parameter by lr against the gradient's sign

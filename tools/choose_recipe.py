@@ -30,6 +30,19 @@ CANDIDATES = {  # name -> fit arguments; the rest as fit's defaults
     "batch 128, 18 epochs": {"batch_size": 128, "num_epochs": 18, "lr": 0.1},
     "batch 128, 12 epochs, lr 0.05": {"batch_size": 128, "num_epochs": 12, "lr": 0.05},
     "batch 128, 18 epochs, lr 0.05": {"batch_size": 128, "num_epochs": 18, "lr": 0.05},
+    # Added in the fourth session: L2 weight decay on the weights, the same steps.
+    "batch 128, 18 epochs, lr 0.05, decay 5e-4": {
+        "batch_size": 128,
+        "num_epochs": 18,
+        "lr": 0.05,
+        "weight_decay": 5e-4,
+    },
+    "batch 128, 18 epochs, lr 0.05, decay 2e-3": {
+        "batch_size": 128,
+        "num_epochs": 18,
+        "lr": 0.05,
+        "weight_decay": 2e-3,
+    },
 }
 MODELS = {"small_cnn": ch.small_cnn, "global_pool_cnn": ch.global_pool_cnn, "mlp": ch.mlp}
 
