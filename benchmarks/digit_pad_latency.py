@@ -4,7 +4,7 @@
 
 Starts JupyterLab and Chromium as the browser tests do (tests/browser/lab.py) and opens a
 notebook with three pads: notebook 05's (small_cnn on a 28x28 pad), notebook 06's (an MLP
-on 48x48 canvases and cnn_global_pool on a 48x48 pad), and a reference pad whose "model"
+on 48x48 canvases and global_pool_cnn on a 48x48 pad), and a reference pad whose "model"
 costs nothing (its scores are the image's mean ink times 0..9), so that pad's figure is the
 floor: the round trip, preprocessing and drawing the bars. The networks are untrained: a
 forward pass costs the same with any weights.
@@ -34,7 +34,7 @@ CELLS = [
     """mlp_canvas = ch.Sequential(
     ch.Flatten(), ch.Dense(48 * 48, 128, rng=np.random.default_rng(0)), ch.ReLU(),
     ch.Dense(128, 10, rng=np.random.default_rng(1)), input_shape=(1, 48, 48))
-models_06 = {"MLP (canvases)": mlp_canvas, "CNN + global pool": ch.cnn_global_pool(seed=0)}
+models_06 = {"MLP (canvases)": mlp_canvas, "CNN + global pool": ch.global_pool_cnn(seed=0)}
 pad_06 = ch.DigitPad(models_06, size=48)
 pad_06""",
     """class Free:  # scores that cost nothing: the image's mean ink times 0..9

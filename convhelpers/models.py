@@ -24,7 +24,6 @@ __all__ = [
     "MaxPool2D",
     "ReLU",
     "Sequential",
-    "cnn_global_pool",
     "global_pool_cnn",
     "mlp",
     "small_cnn",
@@ -311,30 +310,6 @@ def mlp(seed: int = 0, hidden: int = 128) -> Sequential:
     """
     rng = np.random.default_rng(seed)
     return Sequential(Flatten(), Dense(784, hidden, rng=rng), ReLU(), Dense(hidden, 10, rng=rng))
-
-
-def cnn_global_pool(seed: int = 0) -> Sequential:
-    """A CNN whose head averages each channel over the whole image: any size (N, H, W) -> (N, 10).
-
-    conv 3x3 (1→16) → max-pool → ReLU → conv 3x3 (16→32) → max-pool → ReLU →
-    conv 3x3 (32→64) → ReLU → global average pool → dense (64 → 10); every
-    conv has padding 1. No layer depends on where a feature is, so inputs
-    larger than 28x28 (e.g. (N, 48, 48)) work too.
-    """
-    rng = np.random.default_rng(seed)
-    return Sequential(
-        Conv2D(1, 16, 3, padding=1, rng=rng),
-        MaxPool2D(),
-        ReLU(),
-        Conv2D(16, 32, 3, padding=1, rng=rng),
-        MaxPool2D(),
-        ReLU(),
-        Conv2D(32, 64, 3, padding=1, rng=rng),
-        ReLU(),
-        GlobalAvgPool(),
-        Dense(64, 10, rng=rng),
-        input_shape=(1, None, None),
-    )
 
 
 def small_cnn_global_pool(seed: int = 0) -> Sequential:

@@ -5,13 +5,13 @@ import pytest
 
 from convhelpers import (
     ShufflePixels,
-    cnn_global_pool,
     permute_pixels,
     place_on_canvas,
     shift,
     shift_predictions_widget,
     show_params_vs_accuracy,
     small_cnn,
+    small_cnn_global_pool,
     softmax,
     with_shuffled_pixels,
 )
@@ -115,7 +115,7 @@ def test_shift_predictions_widget_moves_the_image_and_asks_every_model():
     with pytest.raises(ValueError, match=r"dx must be in -6\.\.6, got 7"):
         box.dx = 7
     canvas_box = shift_predictions_widget(
-        {"gp": cnn_global_pool()}, np.zeros((48, 48), np.uint8), 0, max_shift=2
+        {"gp": small_cnn_global_pool()}, np.zeros((48, 48), np.uint8), 0, max_shift=2
     )
     assert canvas_box.scale == 4  # 48 px x 4, not stretched
     canvas_box.dy = 2

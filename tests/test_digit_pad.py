@@ -122,7 +122,7 @@ def test_state_sent_to_the_page_is_binary(linear):
 
 
 def test_size_48_keeps_the_digit_where_it_was_drawn():
-    cnn = ch.cnn_global_pool(seed=0)  # any image size
+    cnn = ch.global_pool_cnn(seed=0)  # any image size
     pad = ch.DigitPad({"CNN + global pool": cnn}, size=48)
     assert pad.grid == 48 * FINER and pad.image.shape == (48, 48)
     canvases, _ = ch.place_on_canvas(X[:3], 48, rows=(20, 20), cols=(20, 20))

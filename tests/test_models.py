@@ -13,7 +13,7 @@ def digits(n=6):
     return X[:n], y[:n]
 
 
-@pytest.mark.parametrize("make", [ch.small_cnn, ch.mlp, ch.cnn_global_pool])
+@pytest.mark.parametrize("make", [ch.small_cnn, ch.mlp, ch.small_cnn_global_pool])
 def test_models_give_scores_and_labels_for_uint8_and_float(make):
     model = make(seed=0)
     X, _ = digits()
@@ -41,7 +41,7 @@ def test_predict_rejects_non_numbers_and_empty_input():
 
 
 def test_cnn_global_pool_accepts_larger_images():
-    model = ch.cnn_global_pool(seed=0)
+    model = ch.small_cnn_global_pool(seed=0)
     assert model.predict(np.zeros((3, 48, 48), np.uint8)).shape == (3,)
     assert model.scores(np.random.default_rng(0).random((2, 40, 36))).shape == (2, 10)
     with pytest.raises(ValueError, match="X must have shape"):
@@ -50,7 +50,7 @@ def test_cnn_global_pool_accepts_larger_images():
 
 def test_global_pool_model_is_shift_invariant_for_a_shift_by_its_total_stride():
     """Two poolings make a stride of 4: a 4-pixel shift (far from the edges) keeps the scores."""
-    model = ch.cnn_global_pool(seed=0)
+    model = ch.small_cnn_global_pool(seed=0)
     canvas = np.zeros((1, 48, 48), np.uint8)
     canvas[0, 8:36, 8:36] = digits(1)[0][0]
     shifted = ch.shift(canvas, 4, 8)
@@ -61,7 +61,7 @@ def test_parameter_counts():
     convs = (8 * 9 + 8) + (32 * 8 * 9 + 32)
     assert ch.small_cnn().num_params() == convs + (1568 * 128 + 128) + (128 * 10 + 10)
     assert ch.mlp(hidden=50).num_params() == 784 * 50 + 50 + 50 * 10 + 10
-    cnn_gp = ch.cnn_global_pool()
+    cnn_gp = ch.small_cnn_global_pool()
     assert cnn_gp.num_params() == sum(p.size for lay in cnn_gp.layers for p in lay.params.values())
     summary = ch.small_cnn().summary()
     assert "(32, 7, 7)" in summary and f"{ch.small_cnn().num_params():,}" in summary
@@ -152,7 +152,7 @@ def test_activations_in_batches_equal_one_pass():
 
 
 def test_inference_batches_scale_with_image_size_and_forget_caches():
-    model = ch.cnn_global_pool(seed=0)
+    model = ch.small_cnn_global_pool(seed=0)
     canvases = np.random.default_rng(1).integers(0, 256, size=(50, 48, 48), dtype=np.uint8)
     # default: about 100,000 pixels a batch (43 canvases of 48x48), same scores as one batch
     np.testing.assert_allclose(

@@ -13,8 +13,8 @@ from convhelpers import (
     MaxPool2D,
     ReLU,
     Sequential,
-    cnn_global_pool,
     cut_window,
+    global_pool_cnn,
     layer_output,
     mlp,
     pixels_that_change,
@@ -79,7 +79,7 @@ def window_mask(field, i, j, height, width) -> np.ndarray:
     [
         (small_cnn(seed=0), (28, 28)),
         (strided_net(), (21, 21)),
-        (cnn_global_pool(seed=0), (20, 20)),
+        (global_pool_cnn(seed=0), (20, 20)),
         (locally_connected_cnn(seed=0, input_size=(12, 12)), (12, 12)),
     ],
     ids=["small_cnn", "strided", "global_pool", "locally_connected"],
@@ -156,8 +156,8 @@ def test_bad_models_are_refused():
             return shape
 
     with pytest.raises(ValueError, match="input_shape"):
-        receptive_field(cnn_global_pool(seed=0))  # any size: the size must be given
-    assert receptive_field(cnn_global_pool(seed=0), (1, 48, 48))[8].whole_image
+        receptive_field(global_pool_cnn(seed=0))  # any size: the size must be given
+    assert receptive_field(global_pool_cnn(seed=0), (1, 48, 48))[11].whole_image
     with pytest.raises(TypeError, match="layer 1 is a Odd"):
         receptive_field(Sequential(Conv2D(1, 2, 3), Odd()))
     model = Sequential(Conv2D(1, 2, 3), GlobalAvgPool(), Dense(2, 3))
