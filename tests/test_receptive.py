@@ -3,7 +3,6 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from traitlets import TraitError
 
 from convhelpers import (
     Conv2D,
@@ -291,7 +290,8 @@ def test_explorer_refuses_bad_values(digits):
     w = receptive_field_widget(small_cnn(seed=1), digits[0])  # one digit (H, W)
     assert w.shape == [1, 28, 28]
     for name, bad in [("layer", 2), ("row", 28), ("col", -1), ("digit", 1), ("channel", 8)]:
-        with pytest.raises(TraitError, match=name):
+        expected = rf"{name} must be (in 0\.\.\d+|one of \[.*\] .*), got {bad}"
+        with pytest.raises(ValueError, match=expected):
             setattr(w, name, bad)
     with pytest.raises(ValueError, match="no convolution or pooling"):
         receptive_field_widget(mlp(seed=0), digits[:2])

@@ -8,12 +8,14 @@ positions Python sets, with errors that name the argument:
     every_shift(digit, 8)  # (17, 17, 28, 28): the digit moved by each (dy, dx) in -8..8
 
 DigitStack is the part of a widget that steps through a stack of digits with a slider
-(DigitWindow, ShuffleExplorer, ShiftExplorer subclass it).
+(DigitWindow, ShuffleExplorer, ShiftExplorer subclass it). LayerMaps is the part that
+shows a network's layer maps for a few digits, a digit, a layer and a channel at a time
+(FeatureMaps in 05, ReceptiveFieldExplorer in 07).
 """
 
 import anywidget
 import numpy as np
-from traitlets import Bytes, Int, List, validate
+from traitlets import Bytes, Dict, Int, List, observe, validate
 
 from .._validate import as_int, as_numeric_array
 from ..conv import sliding_windows
@@ -21,6 +23,7 @@ from ..conv import sliding_windows
 __all__ = [
     "MAX_BYTES",
     "DigitStack",
+    "LayerMaps",
     "as_digits",
     "as_labels",
     "check_size",
@@ -115,3 +118,61 @@ class DigitStack(anywidget.AnyWidget):
         """The chosen digit, uint8 (H, W)."""
         n, h, w = self.shape
         return np.frombuffer(self.images, np.uint8).reshape(n, h, w)[self.digit]
+
+
+class LayerMaps(anywidget.AnyWidget):
+    """A network's layer maps for a few digits; the page shows one digit, layer, channel.
+
+    Data: ``images`` uint8 (N, H, W); ``maps`` float32, for each entry of ``layers``
+    ({index, channels, height, width, offset, ...}) in turn, (N, C, h, w) starting
+    ``offset`` floats in; ``limits`` float32 (len(layers), N): colours span -limit..+limit.
+    State: ``digit``, ``layer`` (an entry's index), ``channel``; bad values raise a
+    ValueError naming the slider.
+    """
+
+    OFFERED = "the layers offered"  # says in an error which layers those are
+    images = Bytes().tag(sync=True)  # uint8 (N, H, W), 0-255
+    shape = List(Int()).tag(sync=True)  # [N, H, W]
+    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
+    layers = List(Dict()).tag(sync=True)
+    maps = Bytes().tag(sync=True)
+    limits = Bytes().tag(sync=True)
+    gray = Bytes().tag(sync=True)  # colour tables (768 bytes each)
+    signed = Bytes().tag(sync=True)
+    digit = Int(0).tag(sync=True)
+    layer = Int(0).tag(sync=True)
+    channel = Int(0).tag(sync=True)
+
+    def _entry(self, layer: int) -> dict:
+        for entry in self.layers:
+            if entry["index"] == layer:
+                return entry
+        names = [entry["index"] for entry in self.layers]
+        raise ValueError(f"layer must be one of {names} ({self.OFFERED}), got {layer}")
+
+    @validate("digit")
+    def _check_digit(self, proposal):
+        return in_range(proposal["value"], "digit", 0, self.shape[0] - 1)
+
+    @validate("layer")
+    def _check_layer(self, proposal):
+        self._entry(proposal["value"])
+        return proposal["value"]
+
+    @validate("channel")
+    def _check_channel(self, proposal):
+        channels = self._entry(self.layer)["channels"]
+        return in_range(proposal["value"], "channel", 0, channels - 1)
+
+    @observe("layer")
+    def _clamp_channel(self, change):
+        """A layer with fewer channels moves the channel to its last one."""
+        self.channel = min(self.channel, self._entry(self.layer)["channels"] - 1)
+
+    def layer_maps(self) -> np.ndarray:
+        """The current layer's maps for the current digit, float32 (C, h, w)."""
+        e = self._entry(self.layer)
+        c, h, w = e["channels"], e["height"], e["width"]
+        n = self.shape[0]
+        every = np.frombuffer(self.maps, "<f4", count=n * c * h * w, offset=4 * e["offset"])
+        return every.reshape(n, c, h, w)[self.digit]

@@ -225,6 +225,40 @@ function slider(model, trait, label, { min = 0, max = 10, step = 1, onInput = nu
   return row;
 }
 
+// A layer menu and a channel slider bound to the Int traits "layer" and "channel"
+// (feature maps, receptive fields). layers: [{index, channels, ...}], one per menu entry;
+// label(entry) is its text. Choosing a layer with fewer channels moves the slider to that
+// layer's last channel; draw() redraws. picker.entry() is the chosen layer's entry.
+function layerPicker(model, layers, label, draw) {
+  const entryOf = (index) => layers.find((e) => e.index === index);
+  const menu = h("select", { "aria-label": "layer", style: { // readable in dark themes too
+    color: "var(--jp-ui-font-color1, #222)", background: "var(--jp-layout-color1, #fff)" } },
+    ...layers.map((e) => h("option", { value: e.index }, label(e))));
+  menu.value = model.get("layer");
+  const channel = slider(model, "channel", "channel",
+    { min: 0, max: entryOf(model.get("layer")).channels - 1, onInput: draw });
+  const choose = (index) => {
+    const e = entryOf(index);
+    channel.setRange(0, e.channels - 1);
+    channel.set(Math.min(Number(channel.input.value), e.channels - 1));
+    draw();
+  };
+  menu.addEventListener("change", () => {
+    choose(Number(menu.value));
+    model.set("layer", Number(menu.value));
+    model.set("channel", Number(channel.input.value));
+    model.save_changes();
+  });
+  model.on("change:layer", () => {
+    if (Number(menu.value) !== model.get("layer")) {
+      menu.value = model.get("layer");
+      choose(model.get("layer"));
+    }
+  });
+  const control = h("label", { class: "ch-control" }, h("span", { class: "ch-label" }, "layer"), menu);
+  return { menu, channel, control, entry: () => entryOf(Number(menu.value)) };
+}
+
 // For changes only Python can compute (a typed kernel, another image): call ask() after
 // each save_changes() that Python answers by adding 1 to the Int trait `counter`. If the
 // answers lag behind the questions for `wait` ms, `note` shows `text` (the kernel is busy,

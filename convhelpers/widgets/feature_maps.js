@@ -18,7 +18,6 @@ function render({ model, el }) {
   const gray = u8(model.get("gray"));
   const signed = u8(model.get("signed"));
   widgetRoot(el, "feature-maps");
-  const entryOf = (index) => layers.find((e) => e.index === index);
 
   const input = canvas(W, H, Math.max(1, Math.floor(196 / H)), "the input digit");
   const big = canvas(1, 1, 1, "the chosen channel, enlarged");
@@ -73,7 +72,7 @@ function render({ model, el }) {
 
   const draw = () => {
     const k = digit ? Number(digit.input.value) : 0;
-    const e = entryOf(Number(layerMenu.value));
+    const e = picker.entry();
     const c = Number(channel.input.value);
     const limit = limits[layers.indexOf(e) * n + k];
     if (shownDigit !== k) {
@@ -101,34 +100,12 @@ function render({ model, el }) {
   };
 
   const digit = n > 1 ? slider(model, "digit", "digit", { min: 0, max: n - 1, onInput: draw }) : null;
-  const layerMenu = h("select", { "aria-label": "layer" },
-    ...layers.map((e) => h("option", { value: e.index },
-      `${e.index}: ${e.name} → (${e.channels}, ${e.height}, ${e.width})`)));
-  layerMenu.value = model.get("layer");
-  const channel = slider(model, "channel", "channel",
-    { min: 0, max: entryOf(model.get("layer")).channels - 1, onInput: draw });
-  const chooseLayer = (index) => { // a layer with fewer channels moves to its last channel
-    const e = entryOf(index);
-    channel.setRange(0, e.channels - 1);
-    channel.set(Math.min(Number(channel.input.value), e.channels - 1));
-    draw();
-  };
-  layerMenu.addEventListener("change", () => {
-    chooseLayer(Number(layerMenu.value));
-    model.set("layer", Number(layerMenu.value));
-    model.set("channel", Number(channel.input.value));
-    model.save_changes();
-  });
-  model.on("change:layer", () => {
-    if (Number(layerMenu.value) !== model.get("layer")) {
-      layerMenu.value = model.get("layer");
-      chooseLayer(model.get("layer"));
-    }
-  });
+  const picker = layerPicker(model, layers,
+    (e) => `${e.index}: ${e.name} → (${e.channels}, ${e.height}, ${e.width})`, draw);
+  const channel = picker.channel;
   el.append(
     h("div", { class: "ch-row" }, ...(digit ? [digit] : []),
-      h("label", { class: "ch-control" }, h("span", { class: "ch-label" }, "layer"), layerMenu),
-      channel),
+      picker.control, channel),
     info,
     key,
     h("div", { class: "ch-row", style: { gap: "16px" } },

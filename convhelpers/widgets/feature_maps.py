@@ -9,20 +9,19 @@ Each layer's activations for the given digits are computed once here and sent as
 float32; the page colours them (one scale per layer and digit, centred on 0, white).
 """
 
-import anywidget
 import numpy as np
-from traitlets import Bytes, Dict, Int, List, observe, validate
+from traitlets import Bytes, Int
 
 from .._validate import as_numeric_array
 from ..inspect_cnn import SIGNED_CMAP
 from ..losses import softmax
 from .base import esm, f32_bytes, lut_bytes, u8_bytes
-from .common import as_labels, check_size, in_range
+from .common import LayerMaps, as_labels, check_size
 
 __all__ = ["FeatureMaps", "feature_maps_widget"]
 
 
-class FeatureMaps(anywidget.AnyWidget):
+class FeatureMaps(LayerMaps):
     """A digit's feature maps through every layer: one channel enlarged, all as a strip.
 
     State: ``digit``, ``layer`` (a model layer whose output is a stack of maps),
@@ -33,53 +32,9 @@ class FeatureMaps(anywidget.AnyWidget):
     """
 
     _esm = esm("grids.js", "feature_maps.js")
-    images = Bytes().tag(sync=True)  # uint8 (N, H, W), scaled to 0-255 for display
-    shape = List(Int()).tag(sync=True)  # [N, H, W]
-    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
-    layers = List(Dict()).tag(sync=True)  # {index, name, channels, height, width, offset}
-    maps = Bytes().tag(sync=True)  # float32: each layer's (N, C, h, w), one after the other
-    limits = Bytes().tag(sync=True)  # float32 (len(layers), N): colours span -limit..+limit
+    OFFERED = "layers with feature maps"
     probabilities = Bytes().tag(sync=True)  # float32 (N, classes): softmax of the scores
     classes = Int(10).tag(sync=True)
-    gray = Bytes().tag(sync=True)  # colour tables (768 bytes each)
-    signed = Bytes().tag(sync=True)
-    digit = Int(0).tag(sync=True)
-    layer = Int(0).tag(sync=True)
-    channel = Int(0).tag(sync=True)
-
-    def _entry(self, layer: int) -> dict:
-        for entry in self.layers:
-            if entry["index"] == layer:
-                return entry
-        names = [entry["index"] for entry in self.layers]
-        raise ValueError(f"layer must be one of {names} (layers with feature maps), got {layer}")
-
-    @validate("digit")
-    def _check_digit(self, proposal):
-        return in_range(proposal["value"], "digit", 0, self.shape[0] - 1)
-
-    @validate("layer")
-    def _check_layer(self, proposal):
-        self._entry(proposal["value"])
-        return proposal["value"]
-
-    @validate("channel")
-    def _check_channel(self, proposal):
-        channels = self._entry(self.layer)["channels"]
-        return in_range(proposal["value"], "channel", 0, channels - 1)
-
-    @observe("layer")
-    def _clamp_channel(self, change):
-        """A layer with fewer channels moves the channel to its last one."""
-        self.channel = min(self.channel, self._entry(self.layer)["channels"] - 1)
-
-    def layer_maps(self) -> np.ndarray:
-        """The current layer's maps for the current digit, float32 (C, h, w)."""
-        entry = self._entry(self.layer)
-        c, h, w = entry["channels"], entry["height"], entry["width"]
-        n = self.shape[0]
-        every = np.frombuffer(self.maps, "<f4", count=n * c * h * w, offset=4 * entry["offset"])
-        return every.reshape(n, c, h, w)[self.digit]
 
     @property
     def shown_maps(self) -> np.ndarray:

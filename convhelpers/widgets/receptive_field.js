@@ -20,7 +20,6 @@ function render({ model, el }) {
   const m = model.get("margin");
   styled(el);
   el.dataset.chWidget = "receptive-field";
-  const entryOf = (index) => layers.find((e) => e.index === index);
   const below = (e) => { // the windows of the layer this one reads (a ReLU changes none)
     const k = layers.indexOf(e);
     if (k > 0) return { ...layers[k - 1], what: `the layer below (windows as in layer ${layers[k - 1].index})` };
@@ -78,7 +77,7 @@ function render({ model, el }) {
 
   const draw = () => {
     const k = digit ? Number(digit.input.value) : 0;
-    const e = entryOf(Number(layerMenu.value));
+    const e = picker.entry();
     const c = Number(channel.input.value);
     const row = Number(rowSlider.input.value), col = Number(colSlider.input.value);
     if (shown.digit !== k) paintDigit(k);
@@ -121,33 +120,11 @@ function render({ model, el }) {
   };
 
   const digit = n > 1 ? slider(model, "digit", "digit", { min: 0, max: n - 1, onInput: draw }) : null;
-  const layerMenu = h("select", { "aria-label": "layer", style: { // readable in dark themes too
-    color: "var(--jp-ui-font-color1, #222)", background: "var(--jp-layout-color1, #fff)" } },
-    ...layers.map((e) => h("option", { value: e.index },
-      `${e.index}: ${e.name} → ${e.size}×${e.size} px`)));
-  layerMenu.value = model.get("layer");
+  const picker = layerPicker(model, layers,
+    (e) => `${e.index}: ${e.name} → ${e.size}×${e.size} px`, draw);
   const rowSlider = slider(model, "row", "row", { min: 0, max: H - 1, onInput: draw });
   const colSlider = slider(model, "col", "column", { min: 0, max: W - 1, onInput: draw });
-  const channel = slider(model, "channel", "channel",
-    { min: 0, max: entryOf(model.get("layer")).channels - 1, onInput: draw });
-  const chooseLayer = (index) => { // a layer with fewer channels moves to its last channel
-    const e = entryOf(index);
-    channel.setRange(0, e.channels - 1);
-    channel.set(Math.min(Number(channel.input.value), e.channels - 1));
-    draw();
-  };
-  layerMenu.addEventListener("change", () => {
-    chooseLayer(Number(layerMenu.value));
-    model.set("layer", Number(layerMenu.value));
-    model.set("channel", Number(channel.input.value));
-    model.save_changes();
-  });
-  model.on("change:layer", () => {
-    if (Number(layerMenu.value) !== model.get("layer")) {
-      layerMenu.value = model.get("layer");
-      chooseLayer(model.get("layer"));
-    }
-  });
+  const channel = picker.channel;
   const point = (r, c) => { // set row and column as a student's slider steps would
     rowSlider.set(Math.max(0, Math.min(H - 1, r)));
     colSlider.set(Math.max(0, Math.min(W - 1, c)));
@@ -161,7 +138,7 @@ function render({ model, el }) {
     point(Math.floor((ev.clientY - rect.top) / SCALE) - m, Math.floor((ev.clientX - rect.left) / SCALE) - m);
   });
   mapCanvas.addEventListener("click", (ev) => { // a click on the map points at a unit's centre
-    const e = entryOf(Number(layerMenu.value));
+    const e = picker.entry();
     const rect = mapCanvas.getBoundingClientRect();
     const i = Math.floor((ev.clientY - rect.top) / mapOverlay.scale);
     const j = Math.floor((ev.clientX - rect.left) / mapOverlay.scale);
@@ -171,7 +148,7 @@ function render({ model, el }) {
   const titled = (text, node) => h("div", {}, h("div", { style: { fontWeight: "bold", marginBottom: "4px" } }, text), node);
   el.append(
     h("div", { class: "ch-row" }, ...(digit ? [digit] : []),
-      h("label", { class: "ch-control" }, h("span", { class: "ch-label" }, "layer"), layerMenu)),
+      picker.control),
     h("div", { class: "ch-row" }, rowSlider, colSlider, channel),
     info,
     rule,

@@ -10,21 +10,21 @@ Every layer that slides a window (convolutions and pooling) is offered. Their wi
 redraws every step itself, the kernel is never asked.
 """
 
-import anywidget
 import numpy as np
-from traitlets import Bytes, Dict, Int, List, TraitError, observe, validate
+from traitlets import Int, validate
 
 from .._validate import as_int, as_numeric_array
 from ..inspect_cnn import SIGNED_CMAP
 from ..receptive import layer_output, receptive_field
 from .base import esm, f32_bytes, lut_bytes, u8_bytes
+from .common import LayerMaps, in_range
 
 __all__ = ["ReceptiveFieldExplorer", "receptive_field_widget"]
 
 MAX_BYTES = 8_000_000  # the maps sent to the page; more would make the notebook slow to open
 
 
-class ReceptiveFieldExplorer(anywidget.AnyWidget):
+class ReceptiveFieldExplorer(LayerMaps):
     """A digit with one unit's input window on it, next to that unit's layer map.
 
     State: ``digit``, ``layer`` (a layer that slides a window), ``row`` and ``col``
@@ -37,59 +37,18 @@ class ReceptiveFieldExplorer(anywidget.AnyWidget):
     """
 
     _esm = esm("receptive_field.js")
-    images = Bytes().tag(sync=True)  # uint8 (N, H, W), 0-255
-    shape = List(Int()).tag(sync=True)  # [N, H, W]
-    labels = List(Int()).tag(sync=True)  # one per image, or [] when unknown
-    layers = List(Dict()).tag(sync=True)
-    maps = Bytes().tag(sync=True)  # float32: each layer's (N, C, h, w), one after the other
-    limits = Bytes().tag(sync=True)  # float32 (len(layers), N): colours span -limit..+limit
+    OFFERED = "the layers with a window"
     margin = Int(0).tag(sync=True)  # padding cells drawn around the digit (windows reach there)
-    gray = Bytes().tag(sync=True)  # colour tables (768 bytes each)
-    signed = Bytes().tag(sync=True)
-    digit = Int(0).tag(sync=True)
-    layer = Int(0).tag(sync=True)
     row = Int(0).tag(sync=True)
     col = Int(0).tag(sync=True)
-    channel = Int(0).tag(sync=True)
-
-    def _entry(self, layer: int) -> dict:
-        for entry in self.layers:
-            if entry["index"] == layer:
-                return entry
-        names = [entry["index"] for entry in self.layers]
-        raise TraitError(f"layer must be one of {names} (the layers with a window), got {layer}")
-
-    def _in_range(self, proposal, high: int) -> int:
-        value, name = proposal["value"], proposal["trait"].name
-        if not 0 <= value <= high:
-            raise TraitError(f"{name} must be 0 to {high}, got {value}")
-        return value
-
-    @validate("digit")
-    def _check_digit(self, proposal):
-        return self._in_range(proposal, self.shape[0] - 1)
-
-    @validate("layer")
-    def _check_layer(self, proposal):
-        self._entry(proposal["value"])
-        return proposal["value"]
 
     @validate("row")
     def _check_row(self, proposal):
-        return self._in_range(proposal, self.shape[1] - 1)
+        return in_range(proposal["value"], "row", 0, self.shape[1] - 1)
 
     @validate("col")
     def _check_col(self, proposal):
-        return self._in_range(proposal, self.shape[2] - 1)
-
-    @validate("channel")
-    def _check_channel(self, proposal):
-        return self._in_range(proposal, self._entry(self.layer)["channels"] - 1)
-
-    @observe("layer")
-    def _clamp_channel(self, change):
-        """A layer with fewer channels moves the channel to its last one."""
-        self.channel = min(self.channel, self._entry(self.layer)["channels"] - 1)
+        return in_range(proposal["value"], "col", 0, self.shape[2] - 1)
 
     @property
     def unit(self) -> tuple[int, int]:
@@ -112,11 +71,7 @@ class ReceptiveFieldExplorer(anywidget.AnyWidget):
     @property
     def shown_map(self) -> np.ndarray:
         """The current layer's map for the current digit and channel, float32 (h, w)."""
-        e = self._entry(self.layer)
-        c, h, w = e["channels"], e["height"], e["width"]
-        n = self.shape[0]
-        every = np.frombuffer(self.maps, "<f4", count=n * c * h * w, offset=4 * e["offset"])
-        return every.reshape(n, c, h, w)[self.digit, self.channel]
+        return self.layer_maps()[self.channel]
 
     @property
     def shown_value(self) -> float:
