@@ -1,4 +1,5 @@
-"""Shared test set-up: draw figures off-screen, close them after each test; one Chromium."""
+"""Shared test set-up: draw figures off-screen, close them after each test; one Chromium, and
+one tab of it per page-test module (tests/test_*_page.py)."""
 
 import sys
 from pathlib import Path
@@ -29,3 +30,21 @@ def chromium(tmp_path_factory):
 
     with lab.chromium(lab.isolated_env(tmp_path_factory.mktemp("chromium-user"))) as browser:
         yield browser
+
+
+@pytest.fixture(scope="module")
+def widget_tab(chromium):
+    """One tab of the session's Chromium for a module of page tests (tests/widget_page.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from widget_page import browser_page
+
+    with browser_page(chromium) as tab:
+        yield tab
+
+
+@pytest.fixture
+def page(widget_tab):
+    """The module's tab; each test must leave no JavaScript error behind."""
+    widget_tab.errors.clear()
+    yield widget_tab
+    assert widget_tab.errors == []

@@ -4,7 +4,7 @@ follows when the page's messages are delivered (widget_page.deliver, as a kernel
 
 import numpy as np
 import pytest
-from widget_page import browser_page, deliver, missing, show
+from widget_page import deliver, missing, show
 
 import convhelpers as ch
 
@@ -28,20 +28,6 @@ READ = """() => {
         size: [big.height, big.width],
     };
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    with browser_page(chromium) as page:
-        yield page
-
-
-@pytest.fixture
-def page(browser):
-    """The module's tab; each test must leave no JavaScript error behind."""
-    browser.errors.clear()
-    yield browser
-    assert browser.errors == []
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ Chromium, no kernel): the sliders redraw from that data alone, and say what Pyth
 
 import numpy as np
 import pytest
-from widget_page import browser_page, deliver, missing, show
+from widget_page import deliver, missing, show
 
 import convhelpers as ch
 
@@ -102,20 +102,14 @@ READ = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def tab(chromium):
-    with browser_page(chromium) as page:
-        yield page
-
-
 @pytest.fixture
-def page(tab, widget, tmp_path):
+def page(widget_tab, widget, tmp_path):
     """The widget at learning rate 1.0 after its last step; no JavaScript error left behind."""
     widget.rate, widget.step = 9, widget.num_steps
-    tab.errors.clear()
-    show(tab, widget, tmp_path)
-    yield tab
-    assert tab.errors == []
+    widget_tab.errors.clear()
+    show(widget_tab, widget, tmp_path)
+    yield widget_tab
+    assert widget_tab.errors == []
 
 
 @page_only

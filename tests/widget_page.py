@@ -9,6 +9,9 @@ Python's answer back, so a test chooses when (and whether) "the kernel" answers.
         show(page, widget, tmp_path)
         page.locator("input[aria-label=step]").press("ArrowRight")
         deliver(page, widget)
+
+A page-test module takes the fixture ``page`` of tests/conftest.py: one tab per module
+(``widget_tab``), checked for JavaScript errors after each test.
 """
 
 import base64
