@@ -10,16 +10,45 @@ import traitlets
 import convhelpers as ch
 
 DIGIT = ch.load_digits()[0][0].astype(float)
+SOBEL_X = ch.KERNELS["sobel x"]
+
+
+def sent_maps(ke, trait="maps_bytes") -> list:
+    """The stride-1 maps the page got (float64 bytes), one per padding 0-3, cut at the shapes
+    in frame["maps"]; None where the kernel does not fit."""
+    values, start, maps = np.frombuffer(getattr(ke, trait), "<f8"), 0, []
+    for shape in ke.frame["maps"]:
+        size = 0 if shape is None else shape[0] * shape[1]
+        maps.append(None if shape is None else values[start : start + size].reshape(shape))
+        start += size
+    assert start == values.size  # nothing left over
+    return maps
 
 
 def sent_map(ke) -> np.ndarray:
-    """The feature map the page shows the sums of: map_bytes (float64) -> (Ho, Wo)."""
-    return np.frombuffer(ke.map_bytes, "<f8").reshape(ke.frame["out"])
+    """The map the page shows the sums of, at ke's padding and stride: every stride-th value of
+    the padding's stride-1 map -> (Ho, Wo)."""
+    return sent_maps(ke)[ke.padding][:: ke.stride, :: ke.stride]
 
 
 def sent_learner_map(ke) -> np.ndarray:
-    """The learner's map the page draws: learner_bytes (float64, NaN = no value) -> (Ho, Wo)."""
-    return np.frombuffer(ke.learner_bytes, "<f8").reshape(ke.frame["out"])
+    """The learner's map the page draws (NaN = no value), at ke's padding and stride."""
+    return sent_maps(ke, "learner_bytes")[ke.padding][:: ke.stride, :: ke.stride]
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """watch(ke): from then on, the names of the traits in each message ke sends the page."""
+    sent = []
+
+    def record(msg, buffers=None):  # bytes travel as buffers, named in buffer_paths
+        sent.append(set(msg["state"]) | {path[0] for path in msg["buffer_paths"]})
+
+    def watch(ke):
+        monkeypatch.setattr(ke, "_send", record)
+        return sent
+
+    return watch
 
 
 # --- parse_kernel -----------------------------------------------------------------------
@@ -89,29 +118,30 @@ def test_default_shows_a_digit_and_sobel_x():
     ke = ch.KernelExplorer()
     np.testing.assert_array_equal(ke.kernel, ch.KERNELS["sobel x"])
     np.testing.assert_allclose(ke.reference_map, ch.conv2d(DIGIT, ch.KERNELS["sobel x"]))
-    assert ke.feature_map is ke.reference_map and ke.output_shape == (26, 26)
+    np.testing.assert_array_equal(ke.feature_map, ke.reference_map)
+    assert ke.output_shape == (26, 26)
     assert ke.preset == "sobel x" and ch.parse_kernel(ke.kernel_text).shape == (3, 3)
     assert ke.image_choice == "MNIST digit" and ke.note == "" and ke.kernel_message == ""
     assert ke.frame == {
         "image": [28, 28],
         "kernel": [3, 3],
-        "out": [26, 26],
-        "padding": 0,
-        "stride": 1,
+        "maps": [[26, 26], [28, 28], [30, 30], [32, 32]],  # stride 1, padding 0-3
+        "notes": [["", "", ""]] * 4,  # no conv_fn: no note at any padding and stride
         "flip": False,
         "range": [0.0, 255.0],
         "about": "MNIST digit #0 (a 3)",
     }
 
 
-def test_the_page_gets_the_image_kernel_and_the_exact_map_as_bytes():
+def test_the_page_gets_the_image_kernel_and_every_paddings_exact_map_as_bytes():
     ke = ch.KernelExplorer(padding=1, stride=2)
     np.testing.assert_array_equal(np.frombuffer(ke.image_bytes, "<f4").reshape(28, 28), DIGIT)
-    np.testing.assert_array_equal(
-        np.frombuffer(ke.kernel_bytes, "<f4").reshape(3, 3), ch.KERNELS["sobel x"]
-    )
-    np.testing.assert_array_equal(sent_map(ke), ke.reference_map)  # float64: the sums exactly
-    assert ke.frame["out"] == [14, 14] and ke.learner_bytes == b""
+    np.testing.assert_array_equal(np.frombuffer(ke.kernel_bytes, "<f4").reshape(3, 3), SOBEL_X)
+    for padding, sent in enumerate(sent_maps(ke)):  # float64: the sums exactly
+        np.testing.assert_array_equal(sent, ch.conv2d(DIGIT, SOBEL_X, padding=padding))
+    np.testing.assert_array_equal(sent_map(ke), ke.reference_map)  # what the page shows
+    np.testing.assert_allclose(ke.reference_map, ch.conv2d(DIGIT, SOBEL_X, padding=1, stride=2))
+    assert ke.output_shape == (14, 14) and ke.learner_bytes == b""
     assert len(ke.gray_lut) == len(ke.signed_lut) == 768
 
 
@@ -183,22 +213,57 @@ def test_play_speed_is_checked():
         ke.interval = 0
 
 
-# --- inputs Python answers ----------------------------------------------------------------
+# --- padding and stride: picked from the maps sent once ------------------------------------
 
 
 def test_padding_stride_and_flip_change_the_map_and_the_shape():
     ke = ch.KernelExplorer()
     ke.padding, ke.stride, ke.flip = 1, 2, True
-    k = ch.KERNELS["sobel x"]
-    expected = ch.conv2d(DIGIT, k, stride=2, padding=1, flip=True)
+    expected = ch.conv2d(DIGIT, SOBEL_X, stride=2, padding=1, flip=True)
     np.testing.assert_allclose(ke.reference_map, expected)
-    assert expected.shape == ke.output_shape == (14, 14)
-    assert (ke.frame["padding"], ke.frame["stride"], ke.frame["flip"]) == (1, 2, True)
-    np.testing.assert_array_equal(sent_map(ke), expected)
+    assert expected.shape == ke.output_shape == (14, 14) and ke.frame["flip"]
+    np.testing.assert_array_equal(sent_map(ke), ke.reference_map)
     ke.row, ke.col = 6, 0  # touches the zero padding
-    assert ke.sum_value == pytest.approx(expected[6, 0])
+    assert ke.sum_value == sent_map(ke)[6, 0] == pytest.approx(expected[6, 0])
     np.testing.assert_array_equal(ke.patch[:, 0], 0)  # the padded column
-    np.testing.assert_allclose(ke.products, ke.patch * k[::-1, ::-1])
+    np.testing.assert_allclose(ke.products, ke.patch * SOBEL_X[::-1, ::-1])
+    assert ke.sum_value == pytest.approx(ke.products.sum())
+
+
+@pytest.mark.parametrize("padding, stride", [(0, 2), (1, 1), (2, 3), (3, 2), (3, 3)])
+def test_every_padding_and_stride_shows_conv2d(padding, stride):
+    ke = ch.KernelExplorer("photo", "laplacian")
+    ke.padding, ke.stride = padding, stride
+    expected = ch.conv2d(ch.photo_crop(), ch.KERNELS["laplacian"], padding=padding, stride=stride)
+    assert ke.output_shape == expected.shape == ((32 + 2 * padding - 3) // stride + 1,) * 2
+    np.testing.assert_allclose(ke.reference_map, expected)
+    np.testing.assert_array_equal(sent_map(ke), ke.reference_map)  # the page's numbers
+    for i, j in [(0, 0), (expected.shape[0] - 1, 1), (4, expected.shape[1] - 1)]:
+        ke.row, ke.col = i, j
+        assert ke.sum_value == pytest.approx(expected[i, j])
+        np.testing.assert_array_equal(
+            ke.patch,
+            np.pad(ch.photo_crop(), padding)[
+                i * stride : i * stride + 3, j * stride : j * stride + 3
+            ],
+        )
+        assert ke.sum_value == pytest.approx(ke.products.sum())
+
+
+def test_padding_and_stride_send_no_new_data(messages):
+    """The page picks the map for them from the stride-1 maps it has: nothing is recomputed
+    or sent but the settings themselves (and the answer count)."""
+    ke = ch.KernelExplorer()
+    sent, maps = messages(ke), ke.maps_bytes
+    ke.row, ke.col = 20, 20
+    for padding, stride in [(1, 1), (3, 2), (0, 3), (2, 1), (0, 1)]:
+        ke.set_state({"padding": padding, "stride": stride})  # as the page sends them
+        assert ke.maps_bytes is maps
+    settings = {"padding", "stride", "position", "row", "col", "answered"}
+    assert sent and set().union(*sent) <= settings
+    before = len(sent)
+    ke.flip = True  # flip is an input: new maps
+    assert ke.maps_bytes != maps and {"maps_bytes", "frame"} <= set().union(*sent[before:])
 
 
 def test_the_shape_shrinks_and_the_position_stays_valid():
@@ -208,6 +273,14 @@ def test_the_shape_shrinks_and_the_position_stays_valid():
     assert ke.output_shape == (9, 9)
     assert (ke.row, ke.col, ke.position) == (8, 8, 80)
     assert ke.sum_value == pytest.approx(ke.reference_map[8, 8])
+    ke.stride, ke.padding = 1, 3  # (32, 32): row and col stay, the position follows
+    assert (ke.row, ke.col, ke.position) == (8, 8, 8 * 32 + 8)
+    ke.position = 32 * 32 - 1
+    ke.padding = 0  # (26, 26)
+    assert (ke.row, ke.col, ke.position) == (25, 25, 675)
+
+
+# --- inputs Python answers ----------------------------------------------------------------
 
 
 def test_every_input_is_answered_even_when_refused():
@@ -242,7 +315,7 @@ def test_typed_kernels_of_other_sizes_are_used():
     ke.kernel_text = "1 -1\n1 -1"
     np.testing.assert_array_equal(ke.kernel, [[1, -1], [1, -1]])
     assert ke.preset == "(typed in)" and ke.output_shape == (27, 27)
-    assert ke.frame["kernel"] == [2, 2] and ke.frame["out"] == [27, 27]
+    assert ke.frame["kernel"] == [2, 2] and ke.frame["maps"][0] == [27, 27]
     ke.kernel_text = "-1 0 1\n-2 0 2\n-1 0 1"  # typing a preset's numbers names it
     assert ke.preset == "sobel x"
 
@@ -279,9 +352,27 @@ def test_a_kernel_too_big_for_the_image_is_refused():
     ke.padding = 1  # now the typed 5x5 kernel fits the 6x6 padded image and is used
     assert ke.kernel.shape == (5, 5) and ke.reference_map.shape == (2, 2)
     assert ke.kernel_message == "" and ke.preset == "(typed in)"
+    assert ke.frame["maps"] == [None, [2, 2], [4, 4], [6, 6]]  # the page knows where it fits
     ke.padding = 0  # would not fit any more: padding goes back
     assert ke.padding == 1 and "padding set back to 1" in ke.kernel_message
-    assert ke.frame["padding"] == 1
+    five = np.ones((5, 5))
+    np.testing.assert_allclose(ke.reference_map, ch.conv2d(ch.EXAMPLE_IMAGE, five, padding=1))
+    ke.stride = 2  # a setting that fits: the old message goes
+    assert ke.kernel_message == "" and ke.output_shape == (1, 1)
+
+
+def test_a_typed_kernel_waits_for_a_padding_it_fits(messages):
+    ke = ch.KernelExplorer("example")
+    ke.kernel_text = "\n".join(["1 1 1 1 1 1"] * 6)  # 6x6: fits the 4x4 image at padding 1+
+    assert "does not fit" in ke.kernel_message and ke.kernel.shape == (2, 2)
+    sent = messages(ke)
+    ke.stride = 2  # no use to it: nothing is recomputed
+    assert "does not fit" in ke.kernel_message and "maps_bytes" not in set().union(*sent)
+    ke.padding = 1  # it fits now: used, new maps sent
+    assert ke.kernel.shape == (6, 6) and "maps_bytes" in set().union(*sent)
+    np.testing.assert_allclose(
+        ke.reference_map, ch.conv2d(ch.EXAMPLE_IMAGE, np.ones((6, 6)), padding=1, stride=2)
+    )
 
 
 def test_photo_and_own_images():
@@ -377,12 +468,43 @@ def test_conv_fn_can_be_set_later_and_gets_copies():
         return ch.conv2d_naive(np.pad(DIGIT, 0), kernel)
 
     ke.conv_fn = spy
-    assert seen == [(28, 28)] and ke.conv_fn is spy
+    assert seen == [(28, 28), (30, 30), (32, 32), (34, 34)] and ke.conv_fn is spy  # padding 0-3
     np.testing.assert_allclose(ke.reference_map, ch.conv2d(DIGIT, ch.KERNELS["sobel x"]))
     np.testing.assert_array_equal(ke.image, DIGIT)
     assert "❌" in ke.note and "changed its input image in place" in ke.note
     ke.conv_fn = None
-    assert ke.note == "" and ke.feature_map is ke.reference_map and ke.learner_bytes == b""
+    assert ke.note == "" and ke.learner_bytes == b""
+    np.testing.assert_array_equal(ke.feature_map, ke.reference_map)
+
+
+def digit_only_conv2d(image, kernel):
+    """A learner's loop with the sizes of the 28x28 digit and a 3x3 kernel written in."""
+    digit_only_conv2d.calls.append(image.shape)
+    out = np.zeros((26, 26))
+    for i in range(26):
+        for j in range(26):
+            out[i, j] = np.sum(image[i : i + 3, j : j + 3] * kernel)
+    return out
+
+
+def test_the_note_follows_padding_and_stride_without_calling_conv_fn_again(messages):
+    digit_only_conv2d.calls = []
+    ke = ch.KernelExplorer(conv_fn=digit_only_conv2d)
+    assert digit_only_conv2d.calls == [(28, 28), (30, 30), (32, 32), (34, 34)]
+    assert "✅" in ke.note and "matches conv2d" in ke.note  # right at padding 0
+    sent = messages(ke)
+    ke.padding = 1  # the padded image is 30x30: the written-in 26 is wrong now
+    assert "❌" in ke.note and "output shape (26, 26)" in ke.note
+    np.testing.assert_allclose(ke.feature_map[:26, :26], ke.reference_map[:26, :26])
+    assert np.isnan(ke.feature_map[26:]).all() and np.isnan(ke.feature_map[:, 26:]).all()
+    np.testing.assert_array_equal(sent_learner_map(ke), ke.feature_map)  # what the page draws
+    ke.stride = 2
+    assert ke.feature_map.shape == (14, 14) and "❌" in ke.note and "every 2-th value" in ke.note
+    ke.padding = 0
+    assert "✅" in ke.note and "every 2-th value" in ke.note
+    np.testing.assert_allclose(ke.feature_map, ch.conv2d(DIGIT, SOBEL_X, stride=2))
+    assert len(digit_only_conv2d.calls) == 4  # padding and stride called nothing
+    assert "learner_bytes" not in set().union(*sent)
 
 
 def test_with_stride_the_learner_map_keeps_every_stride_th_value():

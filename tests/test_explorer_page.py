@@ -1,5 +1,6 @@
 """The KernelExplorer's page (explorer.js) in headless Chromium, with no kernel: what it draws
-from the data Python sent, how it steps by itself, and what it says when Python is needed.
+from the data Python sent, how it steps and changes padding and stride by itself, and what it
+says when Python is needed.
 
 Python answers only when a test calls widget_page.deliver (as a kernel would)."""
 
@@ -12,6 +13,7 @@ import convhelpers as ch
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 DIGIT = ch.load_digits()[0][0].astype(float)
+SOBEL_X = ch.KERNELS["sobel x"]
 ROOT = '[data-ch-widget="kernel-explorer"]'
 ORANGE = (230, 97, 0)  # the patch outline, #E66100
 NOT_YET = (170, 170, 170)
@@ -205,7 +207,7 @@ def test_without_an_answer_the_page_says_python_is_needed_then_redraws(page, tmp
         f"document.querySelector('{ROOT}').textContent.includes('No answer from Python')",
         timeout=5_000,
     )
-    assert "Stepping, Play and hovering work without it" in read(page)["pending"]
+    assert "Stepping, Play, hovering, padding and stride work without it" in read(page)["pending"]
     assert "feature map (26, 26)" in read(page)["text"]  # still the data it has
     deliver(page, ke)  # the kernel is back: Python parses the kernel and sends the new map
     shown = read(page)
@@ -221,9 +223,108 @@ def test_a_refused_setting_goes_back_in_the_page(page, tmp_path):
     show(page, ke, tmp_path)
     padding = page.locator(f"{ROOT} input[aria-label=padding]")
     padding.focus()
-    padding.press("Home")  # padding 0: the 5x5 kernel would not fit
-    deliver(page, ke)
+    padding.press("Home")  # padding 0: the 5x5 kernel would not fit; refused in the page
     assert padding.input_value() == "1" and "padding set back to 1" in read(page)["text"]
+    assert "a 5×5 kernel does not fit the 4×4 image with padding 0" in read(page)["text"]
+    assert deliver(page, ke) == [] and ke.padding == 1  # nothing was sent
+    padding.press("ArrowRight")  # padding 2 fits: the message goes, the map (4, 4) is drawn
+    shown = read(page)
+    assert "set back" not in shown["text"] and "feature map (4, 4)" in shown["text"]
+    assert shown["value"] == ch.conv2d(ch.EXAMPLE_IMAGE, np.ones((5, 5)), padding=2)[0, 0]
+
+
+def press(page, label: str, key: str) -> dict:
+    """Press key on the slider labelled label; no Python answers. What the page shows then."""
+    page.locator(f"{ROOT} input[aria-label='{label}']").press(key)
+    return read(page)
+
+
+def test_padding_and_stride_redraw_in_the_page_and_python_follows(page, tmp_path):
+    ke = ch.KernelExplorer()
+    ke.row, ke.col = 9, 12
+    show(page, ke, tmp_path)
+    shown = press(page, "padding", "ArrowRight")  # padding 1: (28, 28), the cell stays
+    expected = ch.conv2d(DIGIT, SOBEL_X, padding=1)
+    assert "feature map (28, 28)" in shown["text"] and "padded to (30, 30)" in shown["text"]
+    assert (shown["row"], shown["col"]) == (9, 12) and shown["value"] == expected[9, 12]
+    np.testing.assert_array_equal(shown["map"][:9], map_colours(expected)[:9])  # rows reached
+    shown = press(page, "stride", "End")  # stride 3: (10, 10), the cell clamped to (9, 9)
+    expected = ch.conv2d(DIGIT, SOBEL_X, padding=1, stride=3)
+    assert expected.shape == (10, 10) and "feature map (10, 10)" in shown["text"]
+    assert "rows: (28 + 2·1 − 3) // 3 + 1 = 10" in shown["text"]
+    assert (shown["row"], shown["col"]) == (9, 9) and shown["value"] == expected[9, 9]
+    padded = np.pad(DIGIT, 1)
+    assert [float(c) for c in shown["grids"][0]["cells"]] == padded[27:30, 27:30].ravel().tolist()
+    assert shown["map"].shape == (10, 10, 3)
+    page.wait_for_timeout(1_700)  # longer than the page waits before saying Python is needed
+    assert read(page)["pending"] == ""
+    sent = deliver(page, ke)  # Python gets the settings and the cell the page moved to
+    assert sent == [
+        {"padding": 1, "row": 9, "col": 12, "position": 9 * 28 + 12},
+        {"stride": 3, "row": 9, "col": 9, "position": 99},
+    ]
+    assert (ke.padding, ke.stride, ke.row, ke.col) == (1, 3, 9, 9)
+    assert ke.sum_value == read(page)["value"] and ke.output_shape == (10, 10)
+
+
+@pytest.mark.parametrize("image, kernel", [("digit", "sobel x"), ("photo", "laplacian")])
+def test_every_padding_and_stride_the_page_shows_is_conv2d(page, tmp_path, image, kernel):
+    ke = ch.KernelExplorer(image, kernel)
+    ke.row, ke.col = 7, 5
+    show(page, ke, tmp_path)
+    keys = [
+        ("stride", "ArrowRight"),
+        ("padding", "End"),
+        ("stride", "ArrowRight"),
+        ("padding", "Home"),
+        ("stride", "Home"),
+        ("padding", "ArrowRight"),
+    ]
+    for label, key in keys:
+        shown = press(page, label, key)
+        deliver(page, ke)  # only to read back the padding and stride shown
+        expected = ch.conv2d(ke.image, ke.kernel, padding=ke.padding, stride=ke.stride)
+        assert f"feature map {expected.shape}" in shown["text"], (label, key)
+        assert shown["value"] == expected[shown["row"], shown["col"]], (label, key)
+        np.testing.assert_array_equal(shown["map"][0], map_colours(expected)[0])
+
+
+def digit_only_conv2d(image, kernel):
+    """A learner's loop with the sizes of the 28x28 digit and a 3x3 kernel written in."""
+    out = np.zeros((26, 26))
+    for i in range(26):
+        for j in range(26):
+            out[i, j] = np.sum(image[i : i + 3, j : j + 3] * kernel)
+    return out
+
+
+def test_the_learners_note_follows_padding_and_stride_in_the_page(page, tmp_path):
+    ke = ch.KernelExplorer(conv_fn=digit_only_conv2d)
+    ke.position = 26 * 26 - 1
+    show(page, ke, tmp_path)
+    assert "✅" in read(page)["text"] and "❌" not in read(page)["text"]
+    shown = press(page, "padding", "ArrowRight")  # the padded image is 30x30: 26 is wrong
+    assert "❌" in shown["text"] and "output shape (26, 26)" in shown["text"]
+    assert "no value from your function" in shown["text"]
+    assert "your conv_fn gave" not in shown["sum"]  # at (25, 25) its value is right
+    shown = press(page, "step", "End")  # (27, 27): its 26x26 map has no value there
+    assert "feature map[27, 27]" in shown["sum"] and "gave no value for this cell" in shown["sum"]
+    shown = press(page, "padding", "Home")
+    assert "✅" in shown["text"] and "❌" not in shown["text"]
+    shown = press(page, "stride", "ArrowRight")
+    assert "✅" in shown["text"] and "every 2-th value" in shown["text"]
+
+
+def test_a_typed_kernel_that_fits_a_larger_padding_needs_python(page, tmp_path):
+    ke = ch.KernelExplorer("example")
+    ke.kernel_text = "\n".join(["1 1 1 1 1"] * 5)  # 5x5 does not fit the 4x4 image: waits
+    show(page, ke, tmp_path)
+    shown = press(page, "padding", "ArrowRight")  # drawn at once with the kernel it has
+    assert "feature map (5, 5)" in shown["text"]
+    deliver(page, ke)  # Python uses the typed kernel now and sends its maps
+    shown = read(page)
+    assert "feature map (2, 2)" in shown["text"] and shown["grids"][1]["cells"] == ["1"] * 25
+    assert shown["value"] == ch.conv2d(ch.EXAMPLE_IMAGE, np.ones((5, 5)), padding=1)[0, 0]
 
 
 def test_play_steps_in_the_page_until_paused(page, tmp_path):

@@ -1,8 +1,9 @@
 // explorer.js: notebook 04's KernelExplorer, drawn in the page. explorer.py holds the state
-// (synced traits) and sends the image, the kernel and the whole feature map once per input;
-// every step, Play and hover repaints here without a message to Python. base.py's esm() puts
-// draw.js in front of this file, so its helpers (h, canvas, paint, valueTable, colourBar, ...)
-// are in scope.
+// (synced traits) and sends, once per input, the image, the kernel and the whole stride-1
+// feature map for every padding 0-3 at which the kernel fits. Every step, Play, hover and the
+// padding and stride sliders repaint here without waiting for Python: stride s shows every
+// s-th value of the padding's stride-1 map. base.py's esm() puts draw.js in front of this
+// file, so its helpers (h, canvas, paint, valueTable, colourBar, ...) are in scope.
 
 const KE_ORANGE = "#E66100"; // the patch; dashed: the one under the pointer
 const KE_PURPLE = "#5E3C99"; // the edge of the unpadded image
@@ -12,9 +13,9 @@ const KE_MARGIN = 4; // screen px around each picture, so outlines at its edge s
 const KE_PX = 256; // the pictures are about this many screen pixels wide
 const KE_SPEEDS = [["slow", 300], ["normal", 100], ["fast", 30]]; // ms per step
 const KE_NEEDS_PYTHON =
-  "⏳ No answer from Python yet: the image and kernel menus, a typed kernel, padding, " +
-  "stride and flip are computed by the Python kernel, and it is busy or not running (a static " +
-  "page has none). Stepping, Play and hovering work without it.";
+  "⏳ No answer from Python yet: the image and kernel menus, a typed kernel and flip are " +
+  "computed by the Python kernel, and it is busy or not running (a static page has none). " +
+  "Stepping, Play, hovering, padding and stride work without it.";
 
 const KE = '[data-ch-widget="kernel-explorer"]';
 const KE_STYLE = `
@@ -39,6 +40,11 @@ function keSwatch(colour, text) {
   return h("div", {}, h("span", { class: "ke-swatch", style: { background: css } }), text);
 }
 
+// The shape of a stride-1 map {rows, cols} at stride s: every s-th row and column.
+function keOutShape(map, s) {
+  return [Math.floor((map.rows - 1) / s) + 1, Math.floor((map.cols - 1) / s) + 1];
+}
+
 function keMenu(model, label, optionsTrait, trait, send) {
   const select = h("select", { "aria-label": label });
   const fill = () => {
@@ -59,14 +65,11 @@ function render({ model, el }) {
   const ask = askPython(model, pending, KE_NEEDS_PYTHON);
   const send = (trait, value) => { model.set(trait, value); model.save_changes(); ask(); };
 
-  // --- inputs Python answers: it recomputes the map, then the page redraws -------------
+  // --- inputs Python answers: it recomputes the maps, then the page redraws -------------
   const flip = h("input", { type: "checkbox", "aria-label": "flip kernel" });
   flip.checked = model.get("flip");
   flip.addEventListener("change", () => send("flip", flip.checked));
   model.on("change:flip", () => { flip.checked = model.get("flip"); });
-  const padding = slider(model, "padding", "padding", { min: 0, max: 3 });
-  const stride = slider(model, "stride", "stride", { min: 1, max: 3 });
-  for (const s of [padding, stride]) s.input.addEventListener("input", ask);
   const typed = h("textarea", {
     rows: 4, "aria-label": "type a kernel", spellcheck: "false",
     placeholder: "rows of numbers, e.g.\n1 0 -1\n2 0 -2\n1 0 -1",
@@ -81,6 +84,13 @@ function render({ model, el }) {
     if (typed.value !== model.get("kernel_text")) typed.value = model.get("kernel_text");
   });
   const message = h("div", { class: "ke-message", role: "status" });
+
+  // --- padding and stride: drawn here at once from the maps Python sent ---------------
+  const padding = rangeInput("padding", { min: 0, max: 3, value: model.get("padding"),
+    onInput: (p) => setting("padding", p) });
+  const stride = rangeInput("stride", { min: 1, max: 3, value: model.get("stride"),
+    onInput: (s) => setting("stride", s) });
+  let refused = ""; // the page's own message: a padding where the kernel does not fit
 
   // --- moving: drawn here at once; Python is told but never waited for -----------------
   const at = () => [Math.floor(model.get("position") / out()[1]), model.get("position") % out()[1]];
@@ -139,31 +149,86 @@ function render({ model, el }) {
   el.append(root);
 
   // --- the data Python sent, decoded once per input ----------------------------------------
-  let d = null, stale = true, hover = null, scheduled = false;
-  const out = () => d.f.out;
+  let d = null, redo = 2, hover = null, scheduled = false; // redo: 2 decode, 1 pick, 0 step
+  const out = () => [d.ho, d.wo];
 
   function decode() {
     const f = model.get("frame");
-    const [H, W] = f.image, [kh, kw] = f.kernel, p = f.padding;
+    const [H, W] = f.image, [kh, kw] = f.kernel;
     const pixels = f32(model.get("image_bytes")), kernel = f32(model.get("kernel_bytes"));
+    const used = f.flip ? kernel.slice().reverse() : kernel; // rotated 180° = reversed in row order
+    // the stride-1 maps, padding 0-3 one after the other (null: the kernel does not fit there)
+    const refs = f64(model.get("maps_bytes"));
+    const theirs = u8(model.get("learner_bytes")).length ? f64(model.get("learner_bytes")) : null;
+    let start = 0;
+    const maps = f.maps.map((shape, p) => {
+      if (!shape) return null;
+      const [rows, cols] = shape, end = start + rows * cols;
+      const one = { rows, cols, ref: refs.subarray(start, end), learner: theirs &&
+        theirs.subarray(start, end), note: f.notes[p] };
+      start = end;
+      return one;
+    });
+    d = { f, H, W, kh, kw, pixels, used, maps };
+    pick();
+  }
+
+  // The map for the padding and stride set now: every s-th value of the padding's stride-1 map
+  // (what conv2d computes with stride s), with the padded image it came from.
+  function pick() {
+    let p = model.get("padding");
+    if (!d.maps[p]) p = d.maps.findIndex(Boolean); // (a padding Python is about to set back)
+    const s = model.get("stride"), { H, W, pixels } = d, full = d.maps[p];
+    const [ho, wo] = keOutShape(full, s);
+    const ref = new Float64Array(ho * wo), learner = full.learner && new Float64Array(ho * wo);
+    for (let i = 0; i < ho; i++) {
+      for (let j = 0; j < wo; j++) {
+        ref[i * wo + j] = full.ref[i * s * full.cols + j * s];
+        if (learner) learner[i * wo + j] = full.learner[i * s * full.cols + j * s];
+      }
+    }
     const Hp = H + 2 * p, Wp = W + 2 * p;
     const padded = new Float32Array(Hp * Wp); // zeros around the image
     for (let y = 0; y < H; y++) padded.set(pixels.subarray(y * W, (y + 1) * W), (y + p) * Wp + p);
-    const used = f.flip ? kernel.slice().reverse() : kernel; // rotated 180° = reversed in row order
-    const ref = f64(model.get("map_bytes"));
-    const learner = u8(model.get("learner_bytes")).length ? f64(model.get("learner_bytes")) : null;
     const shown = learner || ref;
     let m = 0;
     for (const v of shown) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
     const scale = Math.max(1, Math.floor(KE_PX / Math.max(Hp, Wp)));
-    d = { f, H, W, kh, kw, p, s: f.stride, Hp, Wp, padded, used, ref, learner, shown,
-      m: m || 1, scale, ms: scale * f.stride };
-    stale = false;
+    Object.assign(d, { p, s, ho, wo, Hp, Wp, padded, ref, learner, shown, m: m || 1, scale,
+      ms: scale * s, note: full.note[s - 1] });
+    padding.set(p);
+    stride.set(s);
+    redo = 0;
     drawFrame();
   }
 
+  // A padding or stride slider moved: redraw now; the traits follow (Python is not waited for).
+  function setting(trait, value) {
+    const p = trait === "padding" ? value : model.get("padding");
+    const full = d.maps[p]; // its stride-1 map
+    if (!full) { // the kernel does not fit the padded image: refused here, as Python would
+      const old = model.get("padding");
+      refused = `⚠️ a ${d.kh}×${d.kw} kernel does not fit the ${d.H}×${d.W} image with ` +
+        `padding ${p}; padding set back to ${old}.`;
+      padding.set(old);
+      showText();
+      return;
+    }
+    refused = "";
+    const [ho, wo] = keOutShape(full, trait === "stride" ? value : model.get("stride"));
+    const i = Math.min(model.get("row"), ho - 1), j = Math.min(model.get("col"), wo - 1);
+    model.set(trait, value);
+    model.set("row", i);
+    model.set("col", j);
+    model.set("position", i * wo + j);
+    model.save_changes();
+    if (model.get("kernel_message")) ask(); // a typed kernel too big before may fit: Python
+    showText();
+    schedule(1);
+  }
+
   function drawFrame() {
-    const { f, H, W, kh, kw, p, s, Hp, Wp, scale, ms } = d, [ho, wo] = f.out;
+    const { f, H, W, kh, kw, p, s, Hp, Wp, scale, ms, ho, wo } = d;
     const [vmin, vmax] = f.range;
     image.style.width = `${Wp * scale}px`;
     image.style.height = `${Hp * scale}px`;
@@ -198,6 +263,7 @@ function render({ model, el }) {
     step.setRange(0, ho * wo - 1);
     rowIn.setRange(0, ho - 1);
     colIn.setRange(0, wo - 1);
+    note.textContent = d.note; // on the learner's conv_fn at this padding and stride
     drawStep();
   }
 
@@ -258,13 +324,15 @@ function render({ model, el }) {
   }
 
   // Redraw once per burst of changes (a microtask: still before the next frame is painted).
-  function schedule(full = false) {
-    stale = stale || full;
+  // level 2: new data from Python (decode), 1: another padding or stride (pick), 0: a step.
+  function schedule(level = 0) {
+    redo = Math.max(redo, level);
     if (scheduled) return;
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      if (stale) decode();
+      if (redo === 2) decode();
+      else if (redo === 1) pick();
       else drawStep();
     });
   }
@@ -325,17 +393,16 @@ function render({ model, el }) {
   }
 
   // --- changes from Python ------------------------------------------------------------------
-  for (const trait of ["frame", "image_bytes", "kernel_bytes", "map_bytes", "learner_bytes"]) {
-    model.on(`change:${trait}`, () => schedule(true));
+  for (const trait of ["frame", "image_bytes", "kernel_bytes", "maps_bytes", "learner_bytes"]) {
+    model.on(`change:${trait}`, () => schedule(2));
   }
+  for (const trait of ["padding", "stride"]) model.on(`change:${trait}`, () => schedule(1));
   model.on("change:position", () => schedule());
   model.on("change:playing", () => playing(model.get("playing")));
-  const showText = () => {
-    message.textContent = model.get("kernel_message");
-    note.textContent = model.get("note");
-  };
-  model.on("change:kernel_message", showText);
-  model.on("change:note", showText);
+  function showText() {
+    message.textContent = refused || model.get("kernel_message");
+  }
+  model.on("change:kernel_message", () => { refused = ""; showText(); });
   showText();
   decode();
   playing(model.get("playing"));

@@ -5,10 +5,11 @@
     KernelExplorer(conv_fn=my_conv2d)      # your own convolution draws the feature map
 
 The page draws everything (explorer.js, beside this file) from data Python sends once per
-input: the image, the kernel and the whole feature map. A step, Play or hovering repaints in
-the browser with no message to Python, so it stays live while a cell runs and on a static
-page. Python computes only when an input changes: the image, the kernel (typed or a preset),
-padding, stride, flip or the learner's conv_fn.
+input: the image, the kernel and the whole stride-1 feature map for every padding 0-3 at which
+the kernel fits. Stride s keeps every s-th value of a stride-1 map ([::s, ::s]), so a step,
+Play, hovering, padding and stride all repaint in the browser with no message to wait for:
+they stay live while a cell runs and on a static page. Python computes only when an input
+changes: the image, the kernel (typed or a preset), flip or the learner's conv_fn.
 """
 
 import contextlib
@@ -40,6 +41,7 @@ IMAGES = {
 }
 PRESETS = {**KERNELS, "2×2 example": EXAMPLE_KERNEL}
 TYPED = "(typed in)"  # the preset menu's entry for a kernel that is no preset
+PADDINGS, STRIDES = range(4), range(1, 4)  # the sliders' values: padding 0-3, stride 1-3
 
 
 class KernelExplorer(anywidget.AnyWidget):
@@ -49,8 +51,15 @@ class KernelExplorer(anywidget.AnyWidget):
     stride=1, flip=False). image is a 2-D array (H, W) of at most 128 x 128, or
     one of "digit", "example", "photo"; kernel is a name from KERNELS, typed
     text or an array (kh, kw). conv_fn(image, kernel) -> (Ho, Wo), if given,
-    draws the feature map instead of conv2d; it is called with the padded image
-    and the (flipped, if flip is on) kernel and every stride-th value is kept.
+    draws the feature map instead of conv2d; it is called once per padding 0-3
+    with the padded image and the (flipped, if flip is on) kernel, and every
+    stride-th value of what it returns is shown.
+
+    Python sends the page conv2d's stride-1 map for every padding once per input;
+    a feature map at stride s is that map's every s-th value ([::s, ::s]). The
+    page and the properties below pick from the same stored maps, so moving the
+    padding or stride slider needs no answer from Python and both show the same
+    numbers. A padding at which the kernel does not fit is set back.
 
     Display the object in a notebook. Set from Python or in the page (synced traits):
     ``image_choice``, ``preset``, ``kernel_text``, ``flip``, ``padding`` (0-3),
@@ -83,12 +92,13 @@ class KernelExplorer(anywidget.AnyWidget):
     frame = t.Dict().tag(sync=True)  # the shapes and settings the bytes below were made with
     image_bytes = t.Bytes().tag(sync=True)  # float32 (H, W), unpadded
     kernel_bytes = t.Bytes().tag(sync=True)  # float32 (kh, kw) as given; the page flips it
-    map_bytes = t.Bytes().tag(sync=True)  # float64 (Ho, Wo): conv2d's map, the sums shown
-    learner_bytes = t.Bytes().tag(sync=True)  # float64 (Ho, Wo), NaN: no value; b"": no conv_fn
+    # float64: conv2d's stride-1 map for padding 0, 1, 2, 3 one after the other, leaving out
+    # the paddings where the kernel does not fit; their shapes are frame["maps"]. The sums shown.
+    maps_bytes = t.Bytes().tag(sync=True)
+    learner_bytes = t.Bytes().tag(sync=True)  # the same for conv_fn, NaN: no value; b"": none
     gray_lut = t.Bytes().tag(sync=True)  # 768 bytes: the image's colours
     signed_lut = t.Bytes().tag(sync=True)  # 768 bytes: blue negative, white 0, red positive
     kernel_message = t.Unicode().tag(sync=True)
-    note = t.Unicode().tag(sync=True)
     answered = t.Int(0).tag(sync=True)  # +1 per input handled: the page knows Python answered
 
     def __init__(
@@ -122,6 +132,8 @@ class KernelExplorer(anywidget.AnyWidget):
             raise ValueError(f"padding must be 0-3 and stride 1-3, got {padding} and {stride}")
         self._quiet = True  # observers wait until the state is complete
         self._options, self._conv_fn = options, conv_fn
+        self._typed_waits = False  # a typed kernel was too big: a larger padding may fit it
+        self._set_back = False  # kernel_message says a setting was set back
         super().__init__(image_options=list(options), padding=padding, stride=stride, flip=flip)
         self.gray_lut, self.signed_lut = lut_bytes("gray"), lut_bytes("RdBu_r")
         self._kernel = kernel
@@ -141,9 +153,29 @@ class KernelExplorer(anywidget.AnyWidget):
         return self._image.copy()
 
     @property
+    def reference_map(self) -> np.ndarray:
+        """conv2d's feature map at this padding and stride, float64 (Ho, Wo), read-only."""
+        s = self.stride
+        return self._maps[self.padding][::s, ::s]  # every s-th value of the stride-1 map
+
+    @property
+    def feature_map(self) -> np.ndarray:
+        """The map in the panel when complete, float64 (Ho, Wo): the learner's (NaN where
+        it gave nothing) if there is a conv_fn, else conv2d's."""
+        if self._conv_fn is None:
+            return self.reference_map
+        s = self.stride
+        return self._learner[self.padding][::s, ::s]
+
+    @property
     def output_shape(self) -> tuple[int, int]:
         """(Ho, Wo): the feature map's shape, so position runs from 0 to Ho * Wo - 1."""
         return self.reference_map.shape
+
+    @property
+    def note(self) -> str:
+        """What the page says under the sum about conv_fn at this padding and stride ("": none)."""
+        return self.frame["notes"][self.padding][self.stride - 1]
 
     @property
     def patch(self) -> np.ndarray:
@@ -161,8 +193,8 @@ class KernelExplorer(anywidget.AnyWidget):
 
     @property
     def sum_value(self) -> float:
-        """The sum of the products: the feature map's value at (row, col)."""
-        return float(self.products.sum())
+        """The sum of the products: conv2d's feature map at (row, col), as the page shows it."""
+        return float(self.reference_map[self.row, self.col])
 
     @property
     def conv_fn(self):
@@ -187,9 +219,19 @@ class KernelExplorer(anywidget.AnyWidget):
 
     @t.validate("position", "row", "col")
     def _clamp(self, proposal):
-        ho, wo = self.reference_map.shape if hasattr(self, "reference_map") else (1, 1)
+        maps = getattr(self, "_maps", None)  # None while __init__ runs
+        if maps is None or maps[self.padding] is None:  # (a padding about to be set back)
+            return proposal.value
+        ho, wo = self.output_shape
         top = {"position": ho * wo, "row": ho, "col": wo}[proposal.trait.name] - 1
         return min(max(int(proposal.value), 0), top)
+
+    def _keep_position_inside(self):
+        """Clamp row and col to the output shape (after a padding, stride or map change)."""
+        ho, wo = self.output_shape
+        with self._internal():
+            self.row, self.col = min(self.row, ho - 1), min(self.col, wo - 1)
+            self.position = self.row * wo + self.col
 
     @t.observe("position")
     def _on_position(self, change):
@@ -203,7 +245,7 @@ class KernelExplorer(anywidget.AnyWidget):
             with self._internal():
                 self.position = self.row * self.reference_map.shape[1] + self.col
 
-    # --- inputs that need Python: each is answered (answered += 1) ------------------
+    # --- inputs the page sends: each is answered (answered += 1) --------------------
 
     @t.observe("image_choice", "preset", "kernel_text", "padding", "stride", "flip")
     def _on_input(self, change):
@@ -217,6 +259,8 @@ class KernelExplorer(anywidget.AnyWidget):
                     self._try_kernel(PRESETS[change.new].copy())
             elif change.name == "kernel_text":
                 self._adopt_text()
+            elif change.name == "flip":
+                self._recompute()
             else:
                 self._on_setting(change)
         finally:
@@ -235,17 +279,24 @@ class KernelExplorer(anywidget.AnyWidget):
         return proposal.value
 
     def _on_setting(self, change):
-        if not fits(self._image.shape, self._kernel.shape, self.padding):
+        """padding or stride: nothing to compute, the maps for every padding are stored (and
+        were sent), so the properties and the page just pick another one."""
+        if self._maps[self.padding] is None:  # the kernel does not fit: set back
             kh, kw = self._kernel.shape
             h, w = self._image.shape
             self.kernel_message = (
                 f"⚠️ a {kh}×{kw} kernel does not fit the {h}×{w} image with padding "
                 f"{self.padding}; {change.name} set back to {change.old}."
             )
+            self._set_back = True
             with self._internal():
                 setattr(self, change.name, change.old)
-        elif not (self.kernel_message and self._adopt_text()):  # a typed kernel may fit now
-            self._recompute()
+        elif change.name == "padding" and self._typed_waits and self._adopt_text():
+            pass  # the typed kernel fits now: it was used, and everything recomputed
+        else:
+            if self._set_back:  # the last setting was set back; this one is fine
+                self.kernel_message, self._set_back = "", False
+            self._keep_position_inside()
 
     def _adopt_text(self) -> bool:
         """Use the typed kernel if it parses and fits; else say why. True if it was used."""
@@ -253,17 +304,20 @@ class KernelExplorer(anywidget.AnyWidget):
             kernel = parse_kernel(self.kernel_text)
         except ValueError as err:
             self.kernel_message = f"⚠️ {err} — still using the last good kernel."
+            self._typed_waits = self._set_back = False
             return False
         return self._try_kernel(kernel, from_text=True)
 
     def _try_kernel(self, kernel, from_text=False) -> bool:
         """Use kernel (kh, kw) if it fits the padded image (True); else keep the last good one."""
+        self._typed_waits = self._set_back = False
         if not fits(self._image.shape, kernel.shape, self.padding):
             (kh, kw), (h, w) = kernel.shape, self._image.shape
             self.kernel_message = (
                 f"⚠️ a {kh}×{kw} kernel does not fit the {h}×{w} image with padding "
                 f"{self.padding} — still using the last good kernel."
             )
+            self._typed_waits = from_text
             return False
         self._kernel = kernel
         self._show_kernel(from_text)
@@ -298,58 +352,75 @@ class KernelExplorer(anywidget.AnyWidget):
     # --- computing: once per input ---------------------------------------------------
 
     def _recompute(self):
-        """The maps for the current inputs, sent to the page in one message with their frame."""
-        p, s, flip = self.padding, self.stride, self.flip
-        self.reference_map = conv2d(self._image, self._kernel, stride=s, padding=p, flip=flip)
-        self.feature_map, problem = self.reference_map, None
-        if self._conv_fn is not None:
-            self.feature_map, problem = self._learner_map()
-        ho, wo = self.reference_map.shape
+        """conv2d's stride-1 map for every padding at which the kernel fits (and the learner's,
+        if any), sent to the page in one message with their frame. Padding and stride changes
+        pick from these maps (see reference_map): nothing is recomputed or sent for them."""
+        self._maps, self._learner, notes = [], [], []
+        slow = None  # a conv_fn too slow for the time limit is not called again
+        for p in PADDINGS:
+            if not fits(self._image.shape, self._kernel.shape, p):
+                self._maps.append(None)
+                self._learner.append(None)
+                notes.append(None)
+                continue
+            full = conv2d(self._image, self._kernel, padding=p, flip=self.flip)  # stride 1
+            full.setflags(write=False)  # (H + 2p - kh + 1, W + 2p - kw + 1), shared with views
+            self._maps.append(full)
+            learner, problem = None, None
+            if self._conv_fn is not None:
+                learner, problem, slow = self._learner_map(p, slow)
+            self._learner.append(learner)
+            notes.append([self._note(problem, s) for s in STRIDES])
+        shown = [m for m in self._maps if m is not None]
         with self.hold_sync(), self._internal():
             self.image_bytes = f32_bytes(self._image)
             self.kernel_bytes = f32_bytes(self._kernel)
-            self.map_bytes = f64_bytes(self.reference_map)
-            self.learner_bytes = b"" if self._conv_fn is None else f64_bytes(self.feature_map)
+            self.maps_bytes = b"".join(f64_bytes(m) for m in shown)
+            self.learner_bytes = b""
+            if self._conv_fn is not None:
+                self.learner_bytes = b"".join(f64_bytes(m) for m in self._learner if m is not None)
             self.frame = {
                 "image": list(self._image.shape),
                 "kernel": list(self._kernel.shape),
-                "out": [ho, wo],
-                "padding": p,
-                "stride": s,
-                "flip": flip,
+                "maps": [None if m is None else list(m.shape) for m in self._maps],
+                "notes": notes,  # [padding][stride - 1]: the note under the sum
+                "flip": self.flip,
                 "range": list(self._range),
                 "about": self._about,
             }
-            self.row, self.col = min(self.row, ho - 1), min(self.col, wo - 1)
-            self.position = self.row * wo + self.col
-            self.note = self._note(problem)
+            self._keep_position_inside()
 
-    def _learner_map(self):
-        """(map (Ho, Wo) with NaN where the learner's function gave nothing, problem or None)."""
-        padded = np.pad(self._image, self.padding)  # (H + 2p, W + 2p)
+    def _learner_map(self, padding, slow):
+        """The learner's stride-1 map at padding (NaN where it gave nothing), its problem or
+        None, and the problem again if it was too slow (then it is not called again)."""
+        padded = np.pad(self._image, padding)  # (H + 2p, W + 2p)
+        kh, kw = self._kernel.shape
+        shown = np.full((padded.shape[0] - kh + 1, padded.shape[1] - kw + 1), np.nan)
+        if slow is not None:  # it ran out of time at a smaller padding: not called again
+            shown.setflags(write=False)
+            return shown, slow, slow
         used = self._kernel[::-1, ::-1] if self.flip else self._kernel
-        out, mistake, _ = run_learner_conv(self._conv_fn, padded, used, time_limit=5.0)
-        shown = np.full(padded.shape, np.nan)  # room for any sensible answer
+        out, mistake, too_slow = run_learner_conv(self._conv_fn, padded, used, time_limit=5.0)
         try:
             out = np.asarray(out, dtype=np.float64)
         except Exception:  # whatever the learner returned, it is not a grid of numbers
             out = None
-        if out is not None and out.ndim == 2:
+        if out is not None and out.ndim == 2:  # show what fits of any sensible answer
             h, w = min(out.shape[0], shown.shape[0]), min(out.shape[1], shown.shape[1])
             shown[:h, :w] = out[:h, :w]
-        kh, kw = used.shape
-        valid = shown[: shown.shape[0] - kh + 1, : shown.shape[1] - kw + 1]  # (H+2p-kh+1, ...)
-        s = self.stride
-        return valid[::s, ::s], None if mistake is None else mistake[0]  # (Ho, Wo), str
+        shown.setflags(write=False)
+        problem = None if mistake is None else mistake[0]
+        return shown, problem, problem if too_slow else None
 
-    def _note(self, problem) -> str:
+    def _note(self, problem, stride) -> str:
+        """The note under the sum on the learner's conv_fn at one padding and stride."""
         if self._conv_fn is None:
             return ""
         name = getattr(self._conv_fn, "__name__", "your function")
         kernel = "the flipped kernel" if self.flip else "kernel"
         how = f"The feature map is drawn by {name}(padded image, {kernel})"
-        if self.stride > 1:
-            how += f", keeping every {self.stride}-th value (stride)"
+        if stride > 1:
+            how += f", keeping every {stride}-th value (stride)"
         if problem is None:
             return f"✅ {how}: it matches conv2d everywhere."
         return (
