@@ -1,11 +1,12 @@
 """Notebook 04's KernelExplorer in a real JupyterLab: a student presses the arrow keys or drags
-the step slider, also while a long cell keeps the kernel busy; the pictures repaint at once and
-the sum shown is conv2d's value at that position. The expected values are computed here, in
-the test, with convhelpers.conv2d from the image, kernel and settings the notebook's explorer
-reports from Python. Notebook 04 runs once, here; what test_notebooks_in_lab.py checks after
-its Run All is recorded for it (lab_runs).
+the step slider, also while a long cell keeps the kernel busy, and moves padding and stride with
+the kernel paused; the pictures repaint at once and the sum shown is conv2d's value there.
+The expected values are computed here, in the test, with convhelpers.conv2d from the image,
+kernel and settings the notebook's explorer reports from Python. Notebook 04 runs once, here;
+what test_notebooks_in_lab.py checks after its Run All is recorded for it (lab_runs).
 """
 
+import json
 from pathlib import Path
 
 import lab
@@ -74,11 +75,12 @@ def check_sum(state: dict, feature_map: np.ndarray) -> None:
     )
 
 
-def press_and_check(page, feature_map, key: str, artifacts=None, name="") -> dict:
-    """Press key on the step slider; the pictures must repaint at once and the sum be right."""
+def press_and_check(page, feature_map, key: str, artifacts=None, name="", slider=STEP) -> dict:
+    """Press key on a slider (the step's); the pictures must repaint at once and the sum be
+    right."""
     root = page.locator(EXPLORER)
     before = shown(page)
-    root.locator(STEP).press(key)
+    root.locator(slider).press(key)
     try:  # no kernel is needed: the page redraws from the data it has
         page.wait_for_function(
             REPAINTED, arg=[root.element_handle(), before["look"]["canvases"]], timeout=5_000
@@ -167,3 +169,43 @@ def test_dragging_the_step_slider_moves_the_kernel(explorer, artifacts):
     root.screenshot(path=str(artifacts / "lab-kernel-explorer-drag.png"))
     assert after["step"] > before["steps"] * 0.4
     check_sum(after, feature_map)
+
+
+def test_padding_and_stride_repaint_while_the_kernel_is_paused(explorer, jupyter_lab, artifacts):
+    """The page picks the map for each padding and stride from the stride-1 maps Python sent;
+    the paused kernel gets the settings afterwards."""
+    import convhelpers as ch
+
+    page, feature_map = explorer
+    page.wait_for_function(f"() => ({lab.KERNEL_STATUS})() === 'idle'", timeout=30_000)
+    s = json.loads(lab.run_cell(page, EXPLORER_SETTINGS))
+    assert (s["padding"], s["stride"]) == (0, 1)  # the steps below start there
+    image, kernel = np.array(s["image"]), np.array(s["kernel"])
+    steps = [
+        ("padding", "ArrowRight", 1, 1),
+        ("stride", "ArrowRight", 1, 2),
+        ("padding", "End", 3, 2),
+        ("stride", "End", 3, 3),
+        ("stride", "Home", 3, 1),
+        ("padding", "Home", 0, 1),  # back where the other tests expect it
+    ]
+    with lab.paused_kernels(jupyter_lab.pid) as pids:
+        assert len(pids) == 1, f"expected notebook 04's kernel alone, found {pids}"
+        for label, key, padding, stride in steps:
+            expected = ch.conv2d(image, kernel, padding=padding, stride=stride, flip=s["flip"])
+            slider = f"input[type=range][aria-label={label}]"
+            name = f"padding{padding}-stride{stride}"
+            state = press_and_check(page, expected, key, artifacts, name, slider=slider)
+    # The kernel is back: it gets every setting the page sent. The page held back what it sent
+    # while its first message went unanswered (ipywidgets' throttle) and sends it now, maybe
+    # after the cell below started: ask a few times.
+    where = "print(explorer.padding, explorer.stride, explorer.output_shape, explorer.position)"
+    expected = f"0 1 {feature_map.shape} {state['step']}"
+    for _ in range(10):
+        if (printed := lab.run_cell(page, where).strip()) == expected:
+            break
+        page.wait_for_timeout(300)
+    assert printed == expected
+    row, col, position, value = lab.run_cell(page, WHERE).split()
+    assert (int(row), int(col)) == (state["row"], state["col"])
+    assert float(value) == pytest.approx(state["value"], rel=1e-9, abs=1e-9)
