@@ -40,6 +40,12 @@ function keSwatch(colour, text) {
   return h("div", {}, h("span", { class: "ke-swatch", style: { background: css } }), text);
 }
 
+// Give overlay o (made by draw.js's overlay) the size of base shown at scale, plus its margin.
+function keFit(o, base, scale) {
+  const w = base.width * scale + 2 * o.margin, h_ = base.height * scale + 2 * o.margin;
+  if (o.width !== w || o.height !== h_) { o.width = w; o.height = h_; }
+}
+
 // The shape of a stride-1 map {rows, cols} at stride s: every s-th row and column.
 function keOutShape(map, s) {
   return [Math.floor((map.rows - 1) / s) + 1, Math.floor((map.cols - 1) / s) + 1];
@@ -116,7 +122,7 @@ function render({ model, el }) {
   const gray = u8(model.get("gray_lut")), signed = u8(model.get("signed_lut"));
   const image = canvas(1, 1, 1, "image with the patch outlined");
   const map = canvas(1, 1, 1, "feature map, filled in up to the current position");
-  let imageOver = overlay(image, 1), mapOver = overlay(map, 1);
+  const imageOver = overlay(image, 1, KE_MARGIN), mapOver = overlay(map, 1, KE_MARGIN);
   const around = { class: "ch-stack", style: { margin: `${KE_MARGIN}px` } };
   const imageStack = h("div", around, image, imageOver), mapStack = h("div", around, map, mapOver);
   image.classList.add("ke-pointer");
@@ -230,18 +236,17 @@ function render({ model, el }) {
   function drawFrame() {
     const { f, H, W, kh, kw, p, s, Hp, Wp, scale, ms, ho, wo } = d;
     const [vmin, vmax] = f.range;
-    image.style.width = `${Wp * scale}px`;
-    image.style.height = `${Hp * scale}px`;
-    paint(image, d.padded, Wp, Hp, gray, vmin, vmax);
-    map.width = wo;
-    map.height = ho;
+    if (d.painted !== p) { // the padded image: new with the data or the padding, not the stride
+      image.style.width = `${Wp * scale}px`;
+      image.style.height = `${Hp * scale}px`;
+      paint(image, d.padded, Wp, Hp, gray, vmin, vmax);
+      d.painted = p;
+    }
+    if (map.width !== wo || map.height !== ho) { map.width = wo; map.height = ho; }
     map.style.width = `${wo * ms}px`;
     map.style.height = `${ho * ms}px`;
-    const io = overlay(image, scale, KE_MARGIN), mo = overlay(map, ms, KE_MARGIN);
-    imageOver.replaceWith(io);
-    mapOver.replaceWith(mo);
-    imageOver = io;
-    mapOver = mo;
+    keFit(imageOver, image, scale);
+    keFit(mapOver, map, ms);
     imageTitle.replaceChildren(h("b", {}, "image"),
       ` (${H}, ${W}): ${f.about}` + (p ? `, padded to (${Hp}, ${Wp})` : ""));
     mapTitle.replaceChildren(h("b", {}, "feature map"), ` (${ho}, ${wo})`);
