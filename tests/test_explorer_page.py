@@ -6,7 +6,7 @@ Python answers only when a test calls widget_page.deliver (as a kernel would).""
 
 import numpy as np
 import pytest
-from widget_page import browser_page, deliver, missing, show
+from widget_page import deliver, missing, show
 
 import convhelpers as ch
 
@@ -53,20 +53,6 @@ READ = """() => {
         playing: root.querySelector('button[aria-label=play]').getAttribute('aria-pressed'),
     };
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    with browser_page(chromium) as page:
-        yield page
-
-
-@pytest.fixture
-def page(browser):
-    """The module's tab; each test must leave no JavaScript error behind."""
-    browser.errors.clear()
-    yield browser
-    assert browser.errors == []
 
 
 def read(page) -> dict:
