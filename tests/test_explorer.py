@@ -14,26 +14,30 @@ SOBEL_X = ch.KERNELS["sobel x"]
 
 
 def sent_maps(ke, trait="maps_bytes") -> list:
-    """The stride-1 maps the page got (float64 bytes), one per padding 0-3, cut at the shapes
-    in frame["maps"]; None where the kernel does not fit."""
-    values, start, maps = np.frombuffer(getattr(ke, trait), "<f8"), 0, []
-    for shape in ke.frame["maps"]:
-        size = 0 if shape is None else shape[0] * shape[1]
-        maps.append(None if shape is None else values[start : start + size].reshape(shape))
-        start += size
+    """The stride-1 maps the page got (float64 bytes), [flip][padding]: flip off, then on, each
+    one map per padding 0-3 cut at the shapes in frame["maps"]; None where the kernel does not
+    fit."""
+    values, start, maps = np.frombuffer(getattr(ke, trait), "<f8"), 0, [[], []]
+    for flip in (0, 1):
+        for shape in ke.frame["maps"]:
+            size = 0 if shape is None else shape[0] * shape[1]
+            maps[flip].append(
+                None if shape is None else values[start : start + size].reshape(shape)
+            )
+            start += size
     assert start == values.size  # nothing left over
     return maps
 
 
 def sent_map(ke) -> np.ndarray:
-    """The map the page shows the sums of, at ke's padding and stride: every stride-th value of
-    the padding's stride-1 map -> (Ho, Wo)."""
-    return sent_maps(ke)[ke.padding][:: ke.stride, :: ke.stride]
+    """The map the page shows the sums of, at ke's flip, padding and stride: every stride-th
+    value of the stride-1 map -> (Ho, Wo)."""
+    return sent_maps(ke)[ke.flip][ke.padding][:: ke.stride, :: ke.stride]
 
 
 def sent_learner_map(ke) -> np.ndarray:
-    """The learner's map the page draws (NaN = no value), at ke's padding and stride."""
-    return sent_maps(ke, "learner_bytes")[ke.padding][:: ke.stride, :: ke.stride]
+    """The learner's map the page draws (NaN = no value), at ke's flip, padding and stride."""
+    return sent_maps(ke, "learner_bytes")[ke.flip][ke.padding][:: ke.stride, :: ke.stride]
 
 
 @pytest.fixture
@@ -126,8 +130,7 @@ def test_default_shows_a_digit_and_sobel_x():
         "image": [28, 28],
         "kernel": [3, 3],
         "maps": [[26, 26], [28, 28], [30, 30], [32, 32]],  # stride 1, padding 0-3
-        "notes": [["", "", ""]] * 4,  # no conv_fn: no note at any padding and stride
-        "flip": False,
+        "notes": [[["", "", ""]] * 4] * 2,  # no conv_fn: no note at any flip, padding, stride
         "range": [0.0, 255.0],
         "about": "MNIST digit #0 (a 3)",
     }
@@ -137,8 +140,10 @@ def test_the_page_gets_the_image_kernel_and_every_paddings_exact_map_as_bytes():
     ke = ch.KernelExplorer(padding=1, stride=2)
     np.testing.assert_array_equal(np.frombuffer(ke.image_bytes, "<f4").reshape(28, 28), DIGIT)
     np.testing.assert_array_equal(np.frombuffer(ke.kernel_bytes, "<f4").reshape(3, 3), SOBEL_X)
-    for padding, sent in enumerate(sent_maps(ke)):  # float64: the sums exactly
-        np.testing.assert_array_equal(sent, ch.conv2d(DIGIT, SOBEL_X, padding=padding))
+    for flip, maps in enumerate(sent_maps(ke)):  # float64: the sums exactly
+        for padding, sent in enumerate(maps):
+            expected = ch.conv2d(DIGIT, SOBEL_X, padding=padding, flip=bool(flip))
+            np.testing.assert_array_equal(sent, expected)
     np.testing.assert_array_equal(sent_map(ke), ke.reference_map)  # what the page shows
     np.testing.assert_allclose(ke.reference_map, ch.conv2d(DIGIT, SOBEL_X, padding=1, stride=2))
     assert ke.output_shape == (14, 14) and ke.learner_bytes == b""
@@ -221,7 +226,7 @@ def test_padding_stride_and_flip_change_the_map_and_the_shape():
     ke.padding, ke.stride, ke.flip = 1, 2, True
     expected = ch.conv2d(DIGIT, SOBEL_X, stride=2, padding=1, flip=True)
     np.testing.assert_allclose(ke.reference_map, expected)
-    assert expected.shape == ke.output_shape == (14, 14) and ke.frame["flip"]
+    assert expected.shape == ke.output_shape == (14, 14)
     np.testing.assert_array_equal(sent_map(ke), ke.reference_map)
     ke.row, ke.col = 6, 0  # touches the zero padding
     assert ke.sum_value == sent_map(ke)[6, 0] == pytest.approx(expected[6, 0])
@@ -262,8 +267,73 @@ def test_padding_and_stride_send_no_new_data(messages):
     settings = {"padding", "stride", "position", "row", "col", "answered"}
     assert sent and set().union(*sent) <= settings
     before = len(sent)
-    ke.flip = True  # flip is an input: new maps
-    assert ke.maps_bytes != maps and {"maps_bytes", "frame"} <= set().union(*sent[before:])
+    ke.preset = "laplacian"  # the kernel is an input: new maps
+    assert ke.maps_bytes != maps and "maps_bytes" in set().union(*sent[before:])
+
+
+# --- flip: picked from the maps sent once, too ------------------------------------------------
+
+
+@pytest.mark.parametrize("padding, stride", [(0, 1), (0, 2), (1, 1), (2, 3), (3, 2), (3, 3)])
+def test_flip_from_python_shows_conv2d_with_flip_at_every_padding_and_stride(padding, stride):
+    ke = ch.KernelExplorer("photo", "sobel x", padding=padding, stride=stride)
+    ke.row, ke.col = 4, 5
+    ke.flip = True
+    expected = ch.conv2d(ch.photo_crop(), SOBEL_X, padding=padding, stride=stride, flip=True)
+    assert not np.allclose(
+        expected, ch.conv2d(ch.photo_crop(), SOBEL_X, padding=padding, stride=stride)
+    )
+    np.testing.assert_array_equal(ke.reference_map, expected)
+    np.testing.assert_array_equal(sent_map(ke), expected)  # the page's numbers
+    np.testing.assert_array_equal(ke.feature_map, expected)
+    assert ke.output_shape == expected.shape and (ke.row, ke.col) == (4, 5)
+    assert ke.sum_value == expected[4, 5]
+    np.testing.assert_allclose(ke.products, ke.patch * SOBEL_X[::-1, ::-1])
+    assert ke.sum_value == pytest.approx(ke.products.sum())
+    ke.flip = False  # and back
+    np.testing.assert_array_equal(
+        ke.reference_map, ch.conv2d(ch.photo_crop(), SOBEL_X, padding=padding, stride=stride)
+    )
+
+
+def test_flip_sends_nothing_and_calls_no_conv_fn(messages):
+    """Both flips' maps (and the learner's) were sent: ticking flip, from Python or the page,
+    sends only the setting (and the answer count)."""
+    calls = []
+
+    def counting(image, kernel):
+        calls.append(kernel.copy())
+        return ch.conv2d(image, kernel)
+
+    ke = ch.KernelExplorer(conv_fn=counting)
+    assert len(calls) == 8  # padding 0-3, kernel as given and rotated
+    np.testing.assert_array_equal(calls[0], SOBEL_X)
+    np.testing.assert_array_equal(calls[4], SOBEL_X[::-1, ::-1])
+    sent, maps, learner, frame = messages(ke), ke.maps_bytes, ke.learner_bytes, ke.frame
+    ke.row, ke.col = 20, 20
+    ke.flip = True
+    ke.set_state({"flip": False})  # as the page sends it
+    ke.set_state({"flip": True, "padding": 2})
+    assert ke.maps_bytes is maps and ke.learner_bytes is learner and ke.frame is frame
+    assert len(calls) == 8
+    settings = {"flip", "padding", "stride", "position", "row", "col", "answered"}
+    assert sent and set().union(*sent) <= settings and "flip" in set().union(*sent)
+    np.testing.assert_array_equal(ke.reference_map, ch.conv2d(DIGIT, SOBEL_X, padding=2, flip=True))
+    assert (ke.row, ke.col) == (20, 20)
+
+
+def test_the_largest_image_sends_eight_maps_under_the_size_limit():
+    """128 x 128 and a 1 x 1 kernel: the biggest maps there are, (128 + 2p)² for p = 0-3, twice
+    (both flips), and a conv_fn's as many again."""
+    from convhelpers.widgets.common import MAX_BYTES
+
+    image = np.random.default_rng(0).normal(size=(128, 128))
+    ke = ch.KernelExplorer(image, "2", conv_fn=ch.conv2d)
+    per_flip = 8 * sum((128 + 2 * p) ** 2 for p in range(4))  # float64: 8 bytes a value
+    assert per_flip == 549_312
+    assert len(ke.maps_bytes) == len(ke.learner_bytes) == 2 * per_flip  # ≈ 1.1 MB each
+    total = len(ke.maps_bytes) + len(ke.learner_bytes) + len(ke.image_bytes) + len(ke.kernel_bytes)
+    assert total < MAX_BYTES
 
 
 def test_the_shape_shrinks_and_the_position_stays_valid():
@@ -423,6 +493,32 @@ def test_a_right_conv_fn_draws_the_map_and_says_so():
     assert "✅" in ke.note and "every 3-th value" in ke.note
 
 
+@pytest.mark.parametrize(
+    "name, fn, right",
+    [
+        # uses the kernel it gets as it is: right with either flip (the explorer rotates it)
+        ("as given", ch.conv2d_naive, (True, True)),
+        # ignores the kernel it gets and uses Sobel x as written: right only with flip off
+        ("its own sobel x", lambda im, k: ch.conv2d_naive(im, SOBEL_X), (True, False)),
+        # rotates the kernel it gets, so with flip on it is rotated twice: wrong with both
+        ("flips it again", lambda im, k: ch.conv2d_naive(im, k[::-1, ::-1]), (False, False)),
+    ],
+)
+def test_the_learners_note_is_right_for_each_flip(name, fn, right):
+    ke = ch.KernelExplorer(conv_fn=fn)
+    for flip in (False, True):
+        ke.flip = flip
+        assert ("✅" in ke.note) == right[flip] and ("❌" in ke.note) != right[flip], (name, flip)
+        assert ("the flipped kernel" in ke.note) == flip
+        expected = ch.conv2d(DIGIT, SOBEL_X, flip=flip)
+        np.testing.assert_array_equal(ke.reference_map, expected)
+        assert np.allclose(ke.feature_map, expected) == right[flip]
+        np.testing.assert_array_equal(sent_learner_map(ke), ke.feature_map)  # the page's map
+        ke.stride = 2  # the note follows the stride too
+        assert ("✅" in ke.note) == right[flip] and "every 2-th value" in ke.note
+        ke.stride = 1
+
+
 def test_a_flipping_conv_fn_shows_its_wrong_map_and_a_note():
     ke = ch.KernelExplorer(conv_fn=lambda im, k: ch.conv2d_naive(im, k[::-1, ::-1]))
     np.testing.assert_allclose(ke.feature_map, ch.conv2d(DIGIT, ch.KERNELS["sobel x"], flip=True))
@@ -468,7 +564,8 @@ def test_conv_fn_can_be_set_later_and_gets_copies():
         return ch.conv2d_naive(np.pad(DIGIT, 0), kernel)
 
     ke.conv_fn = spy
-    assert seen == [(28, 28), (30, 30), (32, 32), (34, 34)] and ke.conv_fn is spy  # padding 0-3
+    # padding 0-3 with the kernel as given, then rotated (flip)
+    assert seen == [(28, 28), (30, 30), (32, 32), (34, 34)] * 2 and ke.conv_fn is spy
     np.testing.assert_allclose(ke.reference_map, ch.conv2d(DIGIT, ch.KERNELS["sobel x"]))
     np.testing.assert_array_equal(ke.image, DIGIT)
     assert "❌" in ke.note and "changed its input image in place" in ke.note
@@ -490,7 +587,7 @@ def digit_only_conv2d(image, kernel):
 def test_the_note_follows_padding_and_stride_without_calling_conv_fn_again(messages):
     digit_only_conv2d.calls = []
     ke = ch.KernelExplorer(conv_fn=digit_only_conv2d)
-    assert digit_only_conv2d.calls == [(28, 28), (30, 30), (32, 32), (34, 34)]
+    assert digit_only_conv2d.calls == [(28, 28), (30, 30), (32, 32), (34, 34)] * 2  # 2 flips
     assert "✅" in ke.note and "matches conv2d" in ke.note  # right at padding 0
     sent = messages(ke)
     ke.padding = 1  # the padded image is 30x30: the written-in 26 is wrong now
@@ -503,7 +600,7 @@ def test_the_note_follows_padding_and_stride_without_calling_conv_fn_again(messa
     ke.padding = 0
     assert "✅" in ke.note and "every 2-th value" in ke.note
     np.testing.assert_allclose(ke.feature_map, ch.conv2d(DIGIT, SOBEL_X, stride=2))
-    assert len(digit_only_conv2d.calls) == 4  # padding and stride called nothing
+    assert len(digit_only_conv2d.calls) == 8  # padding and stride called nothing
     assert "learner_bytes" not in set().union(*sent)
 
 

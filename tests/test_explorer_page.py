@@ -1,6 +1,6 @@
 """The KernelExplorer's page (explorer.js) in headless Chromium, with no kernel: what it draws
-from the data Python sent, how it steps and changes padding and stride by itself, and what it
-says when Python is needed.
+from the data Python sent, how it steps and changes padding, stride and flip by itself, and what
+it says when Python is needed.
 
 Python answers only when a test calls widget_page.deliver (as a kernel would)."""
 
@@ -193,7 +193,10 @@ def test_without_an_answer_the_page_says_python_is_needed_then_redraws(page, tmp
         f"document.querySelector('{ROOT}').textContent.includes('No answer from Python')",
         timeout=5_000,
     )
-    assert "Stepping, Play, hovering, padding and stride work without it" in read(page)["pending"]
+    assert (
+        "Stepping, Play, hovering, padding, stride and flip work without it"
+        in (read(page)["pending"])
+    )
     assert "feature map (26, 26)" in read(page)["text"]  # still the data it has
     deliver(page, ke)  # the kernel is back: Python parses the kernel and sends the new map
     shown = read(page)
@@ -273,6 +276,77 @@ def test_every_padding_and_stride_the_page_shows_is_conv2d(page, tmp_path, image
         assert f"feature map {expected.shape}" in shown["text"], (label, key)
         assert shown["value"] == expected[shown["row"], shown["col"]], (label, key)
         np.testing.assert_array_equal(shown["map"][0], map_colours(expected)[0])
+
+
+def click_flip(page) -> dict:
+    """Tick or untick the flip checkbox; no Python answers. What the page shows then."""
+    page.locator(f"{ROOT} input[type=checkbox][aria-label='flip kernel']").click()
+    return read(page)
+
+
+@pytest.mark.parametrize("padding, stride", [(0, 1), (1, 2), (3, 3)])
+def test_flip_redraws_in_the_page_and_python_follows(page, tmp_path, padding, stride):
+    ke = ch.KernelExplorer(padding=padding, stride=stride)
+    expected = ch.conv2d(DIGIT, SOBEL_X, padding=padding, stride=stride, flip=True)
+    plain = ch.conv2d(DIGIT, SOBEL_X, padding=padding, stride=stride)
+    i, j = np.unravel_index(np.abs(expected).argmax(), expected.shape)  # on a stroke's edge
+    ke.row, ke.col = i, j
+    show(page, ke, tmp_path)
+    shown = click_flip(page)  # flip on: the other maps, the kernel rotated 180°
+    assert (shown["row"], shown["col"]) == (i, j) and shown["value"] == expected[i, j]
+    assert expected[i, j] != plain[i, j]
+    assert f"feature map {expected.shape}" in shown["text"] and "rotated 180°" in shown["text"]
+    patch, kernel, products = shown["grids"]
+    assert kernel["title"] == "flipped kernel"
+    assert [float(c) for c in kernel["cells"]] == SOBEL_X[::-1, ::-1].ravel().tolist()
+    assert [float(c) for c in products["cells"]] == pytest.approx(
+        (np.array([float(c) for c in patch["cells"]]) * SOBEL_X[::-1, ::-1].ravel()).tolist()
+    )
+    np.testing.assert_array_equal(shown["map"][:i], map_colours(expected)[:i])  # rows reached
+    page.wait_for_timeout(1_700)  # longer than the page waits before saying Python is needed
+    shown = read(page)
+    assert shown["pending"] == "" and "No answer" not in shown["text"]
+    assert deliver(page, ke) == [{"flip": True}]  # Python gets the setting
+    assert ke.flip and ke.sum_value == shown["value"] and ke.output_shape == expected.shape
+    shown = click_flip(page)  # and off again
+    assert shown["value"] == plain[i, j] and shown["grids"][1]["title"] == "kernel"
+    assert [float(c) for c in shown["grids"][1]["cells"]] == SOBEL_X.ravel().tolist()
+    assert "rotated 180°" not in shown["text"]
+    assert deliver(page, ke) == [{"flip": False}] and not ke.flip
+
+
+def test_flip_from_python_redraws_the_page(page, tmp_path):
+    ke = ch.KernelExplorer()
+    ke.row, ke.col = 9, 12
+    show(page, ke, tmp_path)
+    before = ke.get_state()
+    ke.flip = True  # as a notebook cell would
+    changed = {k: v for k, v in ke.get_state().items() if before[k] != v}
+    assert set(changed) == {"flip", "answered"}  # what Python sends the page: no maps
+    page.evaluate("(changes) => window.fromPython(changes)", changed)
+    shown = read(page)
+    assert shown["value"] == ch.conv2d(DIGIT, SOBEL_X, flip=True)[9, 12] == ke.sum_value
+    assert shown["grids"][1]["title"] == "flipped kernel"
+    checked = page.locator(f"{ROOT} input[type=checkbox]").is_checked()
+    assert checked
+
+
+def own_sobel_x(image, kernel):
+    """A learner's function that ignores the kernel it gets: right only with flip off."""
+    return ch.conv2d_naive(image, SOBEL_X)
+
+
+def test_the_learners_note_follows_flip_in_the_page(page, tmp_path):
+    ke = ch.KernelExplorer(conv_fn=own_sobel_x)
+    ke.row, ke.col = 9, 12
+    show(page, ke, tmp_path)
+    assert "✅" in read(page)["text"] and "❌" not in read(page)["text"]
+    shown = click_flip(page)
+    assert "❌" in shown["text"] and "the flipped kernel" in shown["text"]
+    assert shown["value"] == ch.conv2d(DIGIT, SOBEL_X, flip=True)[9, 12]  # the true sum
+    assert f"your conv_fn gave {ch.conv2d(DIGIT, SOBEL_X)[9, 12]:.6g} here" in shown["sum"]
+    shown = click_flip(page)
+    assert "✅" in shown["text"] and "❌" not in shown["text"]
 
 
 def digit_only_conv2d(image, kernel):

@@ -1,9 +1,10 @@
 // explorer.js: notebook 04's KernelExplorer, drawn in the page. explorer.py holds the state
 // (synced traits) and sends, once per input, the image, the kernel and the whole stride-1
-// feature map for every padding 0-3 at which the kernel fits. Every step, Play, hover and the
-// padding and stride sliders repaint here without waiting for Python: stride s shows every
-// s-th value of the padding's stride-1 map. base.py's esm() puts draw.js in front of this
-// file, so its helpers (h, canvas, paint, valueTable, colourBar, ...) are in scope.
+// feature map for both flip settings and every padding 0-3 at which the kernel fits. Every
+// step, Play, hover, the padding and stride sliders and the flip checkbox repaint here without
+// waiting for Python: stride s shows every s-th value of the flip's and padding's stride-1 map.
+// base.py's esm() puts draw.js in front of this file, so its helpers (h, canvas, paint,
+// valueTable, colourBar, ...) are in scope.
 
 const KE_ORANGE = "#E66100"; // the patch; dashed: the one under the pointer
 const KE_PURPLE = "#5E3C99"; // the edge of the unpadded image
@@ -13,9 +14,9 @@ const KE_MARGIN = 4; // screen px around each picture, so outlines at its edge s
 const KE_PX = 256; // the pictures are about this many screen pixels wide
 const KE_SPEEDS = [["slow", 300], ["normal", 100], ["fast", 30]]; // ms per step
 const KE_NEEDS_PYTHON =
-  "⏳ No answer from Python yet: the image and kernel menus, a typed kernel and flip are " +
+  "⏳ No answer from Python yet: the image and kernel menus and a typed kernel are " +
   "computed by the Python kernel, and it is busy or not running (a static page has none). " +
-  "Stepping, Play, hovering, padding and stride work without it.";
+  "Stepping, Play, hovering, padding, stride and flip work without it.";
 
 const KE = '[data-ch-widget="kernel-explorer"]';
 const KE_STYLE = `
@@ -71,11 +72,16 @@ function render({ model, el }) {
   const ask = askPython(model, pending, KE_NEEDS_PYTHON);
   const send = (trait, value) => { model.set(trait, value); model.save_changes(); ask(); };
 
+  // --- flip: drawn here at once from the other maps Python sent; Python is told --------
+  const flipBox = h("input", { type: "checkbox", "aria-label": "flip kernel" });
+  flipBox.checked = model.get("flip");
+  flipBox.addEventListener("change", () => {
+    model.set("flip", flipBox.checked);
+    model.save_changes();
+    schedule(1);
+  });
+
   // --- inputs Python answers: it recomputes the maps, then the page redraws -------------
-  const flip = h("input", { type: "checkbox", "aria-label": "flip kernel" });
-  flip.checked = model.get("flip");
-  flip.addEventListener("change", () => send("flip", flip.checked));
-  model.on("change:flip", () => { flip.checked = model.get("flip"); });
   const typed = h("textarea", {
     rows: 4, "aria-label": "type a kernel", spellcheck: "false",
     placeholder: "rows of numbers, e.g.\n1 0 -1\n2 0 -2\n1 0 -1",
@@ -139,7 +145,7 @@ function render({ model, el }) {
   root.append(
     h("div", { class: "ch-row" }, keMenu(model, "image", "image_options", "image_choice", send),
       keMenu(model, "kernel", "preset_options", "preset", send),
-      h("label", { class: "ch-control" }, flip, "flip kernel (convolution)")),
+      h("label", { class: "ch-control" }, flipBox, "flip kernel (convolution)")),
     h("div", { class: "ch-row" }, padding, stride), pending, formula,
     h("div", { class: "ch-row" }, play, h("label", { class: "ch-control" }, "speed", speed), step),
     h("div", { class: "ch-row" }, rowIn, colIn),
@@ -162,29 +168,31 @@ function render({ model, el }) {
     const f = model.get("frame");
     const [H, W] = f.image, [kh, kw] = f.kernel;
     const pixels = f32(model.get("image_bytes")), kernel = f32(model.get("kernel_bytes"));
-    const used = f.flip ? kernel.slice().reverse() : kernel; // rotated 180° = reversed in row order
-    // the stride-1 maps, padding 0-3 one after the other (null: the kernel does not fit there)
+    const flipped = kernel.slice().reverse(); // rotated 180° = reversed in row order
+    // the stride-1 maps, padding 0-3 one after the other (null: the kernel does not fit there),
+    // first with flip off, then on: maps[flip][padding]
     const refs = f64(model.get("maps_bytes"));
     const theirs = u8(model.get("learner_bytes")).length ? f64(model.get("learner_bytes")) : null;
     let start = 0;
-    const maps = f.maps.map((shape, p) => {
+    const maps = [0, 1].map((flip) => f.maps.map((shape, p) => {
       if (!shape) return null;
       const [rows, cols] = shape, end = start + rows * cols;
       const one = { rows, cols, ref: refs.subarray(start, end), learner: theirs &&
-        theirs.subarray(start, end), note: f.notes[p] };
+        theirs.subarray(start, end), note: f.notes[flip][p] };
       start = end;
       return one;
-    });
-    d = { f, H, W, kh, kw, pixels, used, maps };
+    }));
+    d = { f, H, W, kh, kw, pixels, kernels: [kernel, flipped], maps };
     pick();
   }
 
-  // The map for the padding and stride set now: every s-th value of the padding's stride-1 map
+  // The map for the flip, padding and stride set now: every s-th value of their stride-1 map
   // (what conv2d computes with stride s), with the padded image it came from.
   function pick() {
+    const flip = Number(model.get("flip"));
     let p = model.get("padding");
-    if (!d.maps[p]) p = d.maps.findIndex(Boolean); // (a padding Python is about to set back)
-    const s = model.get("stride"), { H, W, pixels } = d, full = d.maps[p];
+    if (!d.maps[flip][p]) p = d.maps[flip].findIndex(Boolean); // (Python sets it back soon)
+    const s = model.get("stride"), { H, W, pixels } = d, full = d.maps[flip][p];
     const [ho, wo] = keOutShape(full, s);
     const ref = new Float64Array(ho * wo), learner = full.learner && new Float64Array(ho * wo);
     for (let i = 0; i < ho; i++) {
@@ -200,10 +208,11 @@ function render({ model, el }) {
     let m = 0;
     for (const v of shown) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
     const scale = Math.max(1, Math.floor(KE_PX / Math.max(Hp, Wp)));
-    Object.assign(d, { p, s, ho, wo, Hp, Wp, padded, ref, learner, shown, m: m || 1, scale,
-      ms: scale * s, note: full.note[s - 1] });
+    Object.assign(d, { flip, p, s, ho, wo, Hp, Wp, padded, ref, learner, shown, m: m || 1, scale,
+      ms: scale * s, used: d.kernels[flip], note: full.note[s - 1] });
     padding.set(p);
     stride.set(s);
+    flipBox.checked = Boolean(flip);
     redo = 0;
     drawFrame();
   }
@@ -211,7 +220,7 @@ function render({ model, el }) {
   // A padding or stride slider moved: redraw now; the traits follow (Python is not waited for).
   function setting(trait, value) {
     const p = trait === "padding" ? value : model.get("padding");
-    const full = d.maps[p]; // its stride-1 map
+    const full = d.maps[d.flip][p]; // its stride-1 map
     if (!full) { // the kernel does not fit the padded image: refused here, as Python would
       const old = model.get("padding");
       refused = `⚠️ a ${d.kh}×${d.kw} kernel does not fit the ${d.H}×${d.W} image with ` +
@@ -234,7 +243,7 @@ function render({ model, el }) {
   }
 
   function drawFrame() {
-    const { f, H, W, kh, kw, p, s, Hp, Wp, scale, ms, ho, wo } = d;
+    const { f, H, W, kh, kw, flip, p, s, Hp, Wp, scale, ms, ho, wo } = d;
     const [vmin, vmax] = f.range;
     if (d.painted !== p) { // the padded image: new with the data or the padding, not the stride
       image.style.width = `${Wp * scale}px`;
@@ -259,16 +268,16 @@ function render({ model, el }) {
     formula.textContent = "output size = (N + 2·padding − k) // stride + 1 → " +
       `${size(H, kh, "rows", ho)}, ${size(W, kw, "columns", wo)}`;
     productsTitle.replaceChildren(h("b", {}, "patch"), ` (${kh}, ${kw}) ⊙ `, h("b", {}, "kernel"),
-      ` (${kh}, ${kw})${f.flip ? " rotated 180°" : ""} = `, h("b", {}, "products"),
+      ` (${kh}, ${kw})${flip ? " rotated 180°" : ""} = `, h("b", {}, "products"),
       ` (${kh}, ${kw}); their sum is one feature-map value`);
     let k = 0;
     for (const v of d.used) k = Math.max(k, Math.abs(v));
     kernelGrid.show(Array.from(d.used), kh, kw, signed, -(k || 1), k || 1,
-      f.flip ? "flipped kernel" : "kernel");
+      flip ? "flipped kernel" : "kernel");
     step.setRange(0, ho * wo - 1);
     rowIn.setRange(0, ho - 1);
     colIn.setRange(0, wo - 1);
-    note.textContent = d.note; // on the learner's conv_fn at this padding and stride
+    note.textContent = d.note; // on the learner's conv_fn at this flip, padding and stride
     drawStep();
   }
 
@@ -329,7 +338,7 @@ function render({ model, el }) {
   }
 
   // Redraw once per burst of changes (a microtask: still before the next frame is painted).
-  // level 2: new data from Python (decode), 1: another padding or stride (pick), 0: a step.
+  // level 2: new data from Python (decode), 1: another flip, padding or stride (pick), 0: a step.
   function schedule(level = 0) {
     redo = Math.max(redo, level);
     if (scheduled) return;
@@ -401,7 +410,9 @@ function render({ model, el }) {
   for (const trait of ["frame", "image_bytes", "kernel_bytes", "maps_bytes", "learner_bytes"]) {
     model.on(`change:${trait}`, () => schedule(2));
   }
-  for (const trait of ["padding", "stride"]) model.on(`change:${trait}`, () => schedule(1));
+  for (const trait of ["flip", "padding", "stride"]) {
+    model.on(`change:${trait}`, () => schedule(1));
+  }
   model.on("change:position", () => schedule());
   model.on("change:playing", () => playing(model.get("playing")));
   function showText() {

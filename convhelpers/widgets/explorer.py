@@ -5,11 +5,16 @@
     KernelExplorer(conv_fn=my_conv2d)      # your own convolution draws the feature map
 
 The page draws everything (explorer.js, beside this file) from data Python sends once per
-input: the image, the kernel and the whole stride-1 feature map for every padding 0-3 at which
-the kernel fits. Stride s keeps every s-th value of a stride-1 map ([::s, ::s]), so a step,
-Play, hovering, padding and stride all repaint in the browser with no message to wait for:
-they stay live while a cell runs and on a static page. Python computes only when an input
-changes: the image, the kernel (typed or a preset), flip or the learner's conv_fn.
+input: the image, the kernel and the whole stride-1 feature map for both flip settings and every
+padding 0-3 at which the kernel fits. Stride s keeps every s-th value of a stride-1 map
+([::s, ::s]), so a step, Play, hovering, padding, stride and flip all repaint in the browser
+with no message to wait for: they stay live while a cell runs and on a static page. Python
+computes only when an input changes: the image, the kernel (typed or a preset) or the
+learner's conv_fn.
+
+Size: at most 8 maps (2 flips x 4 paddings) of at most (128 + 6)² float64 values, for the
+largest image (128 x 128) and a 1 x 1 kernel: 2 x 549,312 bytes ≈ 1.1 MB, and as much again
+for a conv_fn's maps; well under common.MAX_BYTES (8 MB) for a widget.
 """
 
 import contextlib
@@ -42,6 +47,7 @@ IMAGES = {
 PRESETS = {**KERNELS, "2×2 example": EXAMPLE_KERNEL}
 TYPED = "(typed in)"  # the preset menu's entry for a kernel that is no preset
 PADDINGS, STRIDES = range(4), range(1, 4)  # the sliders' values: padding 0-3, stride 1-3
+FLIPS = (False, True)  # the checkbox's values: both are sent, the page picks one
 
 
 class KernelExplorer(anywidget.AnyWidget):
@@ -52,14 +58,15 @@ class KernelExplorer(anywidget.AnyWidget):
     one of "digit", "example", "photo"; kernel is a name from KERNELS, typed
     text or an array (kh, kw). conv_fn(image, kernel) -> (Ho, Wo), if given,
     draws the feature map instead of conv2d; it is called once per padding 0-3
-    with the padded image and the (flipped, if flip is on) kernel, and every
-    stride-th value of what it returns is shown.
+    with the padded image and the kernel, and once more with the kernel rotated
+    180° (what flip shows), and every stride-th value of what it returns is shown.
 
-    Python sends the page conv2d's stride-1 map for every padding once per input;
-    a feature map at stride s is that map's every s-th value ([::s, ::s]). The
-    page and the properties below pick from the same stored maps, so moving the
-    padding or stride slider needs no answer from Python and both show the same
-    numbers. A padding at which the kernel does not fit is set back.
+    Python sends the page conv2d's stride-1 map for both flips and every padding
+    once per input; a feature map at stride s is that map's every s-th value
+    ([::s, ::s]). The page and the properties below pick from the same stored
+    maps, so moving the padding or stride slider or ticking flip needs no answer
+    from Python and both show the same numbers. A padding at which the kernel
+    does not fit is set back.
 
     Display the object in a notebook. Set from Python or in the page (synced traits):
     ``image_choice``, ``preset``, ``kernel_text``, ``flip``, ``padding`` (0-3),
@@ -93,7 +100,8 @@ class KernelExplorer(anywidget.AnyWidget):
     image_bytes = t.Bytes().tag(sync=True)  # float32 (H, W), unpadded
     kernel_bytes = t.Bytes().tag(sync=True)  # float32 (kh, kw) as given; the page flips it
     # float64: conv2d's stride-1 map for padding 0, 1, 2, 3 one after the other, leaving out
-    # the paddings where the kernel does not fit; their shapes are frame["maps"]. The sums shown.
+    # the paddings where the kernel does not fit (their shapes are frame["maps"]), first with
+    # flip off, then the same with flip on. The sums shown.
     maps_bytes = t.Bytes().tag(sync=True)
     learner_bytes = t.Bytes().tag(sync=True)  # the same for conv_fn, NaN: no value; b"": none
     gray_lut = t.Bytes().tag(sync=True)  # 768 bytes: the image's colours
@@ -154,9 +162,9 @@ class KernelExplorer(anywidget.AnyWidget):
 
     @property
     def reference_map(self) -> np.ndarray:
-        """conv2d's feature map at this padding and stride, float64 (Ho, Wo), read-only."""
-        s = self.stride
-        return self._maps[self.padding][::s, ::s]  # every s-th value of the stride-1 map
+        """conv2d's feature map at this flip, padding and stride, float64 (Ho, Wo), read-only."""
+        s = self.stride  # below, flip False / True picks the list's item 0 / 1
+        return self._maps[self.flip][self.padding][::s, ::s]  # every s-th value, stride 1's
 
     @property
     def feature_map(self) -> np.ndarray:
@@ -165,7 +173,7 @@ class KernelExplorer(anywidget.AnyWidget):
         if self._conv_fn is None:
             return self.reference_map
         s = self.stride
-        return self._learner[self.padding][::s, ::s]
+        return self._learner[self.flip][self.padding][::s, ::s]
 
     @property
     def output_shape(self) -> tuple[int, int]:
@@ -174,8 +182,9 @@ class KernelExplorer(anywidget.AnyWidget):
 
     @property
     def note(self) -> str:
-        """What the page says under the sum about conv_fn at this padding and stride ("": none)."""
-        return self.frame["notes"][self.padding][self.stride - 1]
+        """What the page says under the sum about conv_fn at this flip, padding and stride
+        ("": none)."""
+        return self.frame["notes"][self.flip][self.padding][self.stride - 1]
 
     @property
     def patch(self) -> np.ndarray:
@@ -220,7 +229,7 @@ class KernelExplorer(anywidget.AnyWidget):
     @t.validate("position", "row", "col")
     def _clamp(self, proposal):
         maps = getattr(self, "_maps", None)  # None while __init__ runs
-        if maps is None or maps[self.padding] is None:  # (a padding about to be set back)
+        if maps is None or maps[0][self.padding] is None:  # (a padding about to be set back)
             return proposal.value
         ho, wo = self.output_shape
         top = {"position": ho * wo, "row": ho, "col": wo}[proposal.trait.name] - 1
@@ -260,7 +269,7 @@ class KernelExplorer(anywidget.AnyWidget):
             elif change.name == "kernel_text":
                 self._adopt_text()
             elif change.name == "flip":
-                self._recompute()
+                pass  # both flips' maps are stored (and were sent): the properties pick one
             else:
                 self._on_setting(change)
         finally:
@@ -281,7 +290,7 @@ class KernelExplorer(anywidget.AnyWidget):
     def _on_setting(self, change):
         """padding or stride: nothing to compute, the maps for every padding are stored (and
         were sent), so the properties and the page just pick another one."""
-        if self._maps[self.padding] is None:  # the kernel does not fit: set back
+        if self._maps[0][self.padding] is None:  # the kernel does not fit (either flip): back
             kh, kw = self._kernel.shape
             h, w = self._image.shape
             self.kernel_message = (
@@ -352,54 +361,70 @@ class KernelExplorer(anywidget.AnyWidget):
     # --- computing: once per input ---------------------------------------------------
 
     def _recompute(self):
-        """conv2d's stride-1 map for every padding at which the kernel fits (and the learner's,
-        if any), sent to the page in one message with their frame. Padding and stride changes
-        pick from these maps (see reference_map): nothing is recomputed or sent for them."""
-        self._maps, self._learner, notes = [], [], []
+        """conv2d's stride-1 map for both flips and every padding at which the kernel fits (and
+        the learner's, if any), sent to the page in one message with their frame. Flip, padding
+        and stride changes pick from these maps (see reference_map): nothing is recomputed or
+        sent for them."""
+        self._maps, self._learner, notes = [], [], []  # each [flip][padding]: flip off, on
         slow = None  # a conv_fn too slow for the time limit is not called again
-        for p in PADDINGS:
-            if not fits(self._image.shape, self._kernel.shape, p):
-                self._maps.append(None)
-                self._learner.append(None)
-                notes.append(None)
-                continue
-            full = conv2d(self._image, self._kernel, padding=p, flip=self.flip)  # stride 1
-            full.setflags(write=False)  # (H + 2p - kh + 1, W + 2p - kw + 1), shared with views
-            self._maps.append(full)
-            learner, problem = None, None
-            if self._conv_fn is not None:
-                learner, problem, slow = self._learner_map(p, slow)
+        for flip in FLIPS:
+            maps, learner, flip_notes, slow = self._maps_at(flip, slow)
+            self._maps.append(maps)
             self._learner.append(learner)
-            notes.append([self._note(problem, s) for s in STRIDES])
-        shown = [m for m in self._maps if m is not None]
+            notes.append(flip_notes)
         with self.hold_sync(), self._internal():
             self.image_bytes = f32_bytes(self._image)
             self.kernel_bytes = f32_bytes(self._kernel)
-            self.maps_bytes = b"".join(f64_bytes(m) for m in shown)
-            self.learner_bytes = b""
-            if self._conv_fn is not None:
-                self.learner_bytes = b"".join(f64_bytes(m) for m in self._learner if m is not None)
+            self.maps_bytes = self._joined(self._maps)
+            self.learner_bytes = b"" if self._conv_fn is None else self._joined(self._learner)
             self.frame = {
                 "image": list(self._image.shape),
                 "kernel": list(self._kernel.shape),
-                "maps": [None if m is None else list(m.shape) for m in self._maps],
-                "notes": notes,  # [padding][stride - 1]: the note under the sum
-                "flip": self.flip,
+                # the same shapes for both flips
+                "maps": [None if m is None else list(m.shape) for m in self._maps[0]],
+                "notes": notes,  # [flip][padding][stride - 1]: the note under the sum
                 "range": list(self._range),
                 "about": self._about,
             }
             self._keep_position_inside()
 
-    def _learner_map(self, padding, slow):
-        """The learner's stride-1 map at padding (NaN where it gave nothing), its problem or
-        None, and the problem again if it was too slow (then it is not called again)."""
+    @staticmethod
+    def _joined(maps) -> bytes:
+        """maps [flip][padding] (None: does not fit) as float64 bytes: flip off, then on."""
+        return b"".join(f64_bytes(m) for one_flip in maps for m in one_flip if m is not None)
+
+    def _maps_at(self, flip, slow):
+        """For one flip setting, per padding 0-3 (None where the kernel does not fit): conv2d's
+        stride-1 map, the learner's (None without a conv_fn) and the notes per stride; and
+        slow, the problem of a conv_fn that ran out of time (it is not called again)."""
+        maps, learners, notes = [], [], []
+        for p in PADDINGS:
+            if not fits(self._image.shape, self._kernel.shape, p):
+                maps.append(None)
+                learners.append(None)
+                notes.append(None)
+                continue
+            full = conv2d(self._image, self._kernel, padding=p, flip=flip)  # stride 1
+            full.setflags(write=False)  # (H + 2p - kh + 1, W + 2p - kw + 1), shared with views
+            maps.append(full)
+            learner, problem = None, None
+            if self._conv_fn is not None:
+                learner, problem, slow = self._learner_map(p, flip, slow)
+            learners.append(learner)
+            notes.append([self._note(problem, s, flip) for s in STRIDES])
+        return maps, learners, notes, slow
+
+    def _learner_map(self, padding, flip, slow):
+        """The learner's stride-1 map at padding and flip (NaN where it gave nothing), its
+        problem or None, and the problem again if it was too slow (then it is not called
+        again)."""
         padded = np.pad(self._image, padding)  # (H + 2p, W + 2p)
         kh, kw = self._kernel.shape
         shown = np.full((padded.shape[0] - kh + 1, padded.shape[1] - kw + 1), np.nan)
-        if slow is not None:  # it ran out of time at a smaller padding: not called again
+        if slow is not None:  # it ran out of time before: not called again
             shown.setflags(write=False)
             return shown, slow, slow
-        used = self._kernel[::-1, ::-1] if self.flip else self._kernel
+        used = self._kernel[::-1, ::-1] if flip else self._kernel  # rotated 180° for flip
         out, mistake, too_slow = run_learner_conv(self._conv_fn, padded, used, time_limit=5.0)
         try:
             out = np.asarray(out, dtype=np.float64)
@@ -412,12 +437,12 @@ class KernelExplorer(anywidget.AnyWidget):
         problem = None if mistake is None else mistake[0]
         return shown, problem, problem if too_slow else None
 
-    def _note(self, problem, stride) -> str:
-        """The note under the sum on the learner's conv_fn at one padding and stride."""
+    def _note(self, problem, stride, flip) -> str:
+        """The note under the sum on the learner's conv_fn at one flip, padding and stride."""
         if self._conv_fn is None:
             return ""
         name = getattr(self._conv_fn, "__name__", "your function")
-        kernel = "the flipped kernel" if self.flip else "kernel"
+        kernel = "the flipped kernel" if flip else "kernel"
         how = f"The feature map is drawn by {name}(padded image, {kernel})"
         if stride > 1:
             how += f", keeping every {stride}-th value (stride)"
