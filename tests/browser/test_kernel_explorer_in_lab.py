@@ -1,6 +1,7 @@
 """Notebook 04's KernelExplorer in a real JupyterLab: a student presses the arrow keys or drags
-the step slider, also while a long cell keeps the kernel busy, and moves padding and stride with
-the kernel paused; the pictures repaint at once and the sum shown is conv2d's value there.
+the step slider, also while a long cell keeps the kernel busy, and moves padding and stride and
+ticks flip with the kernel paused; the pictures repaint at once and the sum shown is conv2d's
+value there.
 The expected values are computed here, in the test, with convhelpers.conv2d from the image,
 kernel and settings the notebook's explorer reports from Python. Notebook 04 runs once, here;
 what test_notebooks_in_lab.py checks after its Run All is recorded for it (lab_runs).
@@ -18,6 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 NOTEBOOK = next((n for n in lab.notebooks() if n.startswith("04")), None)
 EXPLORER = '.jp-NotebookPanel [data-ch-widget="kernel-explorer"] >> nth=0'  # `explorer`
 STEP = 'input[type=range][aria-label="step"]'  # position: row * columns + col
+FLIP = 'input[type=checkbox][aria-label="flip kernel"]'
 
 WHERE = "print(explorer.row, explorer.col, explorer.position, explorer.sum_value)"
 LONG_CELL = "import time\ntime.sleep(30)  # the kernel is busy; the explorer must not wait"
@@ -76,8 +78,8 @@ def check_sum(state: dict, feature_map: np.ndarray) -> None:
 
 
 def press_and_check(page, feature_map, key: str, artifacts=None, name="", slider=STEP) -> dict:
-    """Press key on a slider (the step's); the pictures must repaint at once and the sum be
-    right."""
+    """Press key on a slider (the step's) or the flip checkbox (Space); the pictures must
+    repaint at once and the sum be right."""
     root = page.locator(EXPLORER)
     before = shown(page)
     root.locator(slider).press(key)
@@ -209,3 +211,52 @@ def test_padding_and_stride_repaint_while_the_kernel_is_paused(explorer, jupyter
     row, col, position, value = lab.run_cell(page, WHERE).split()
     assert (int(row), int(col)) == (state["row"], state["col"])
     assert float(value) == pytest.approx(state["value"], rel=1e-9, abs=1e-9)
+
+
+def ask_python(page, source: str, expected: str) -> str:
+    """What source prints, asked up to 10 times until it is expected: after a pause the page
+    sends what ipywidgets held back only once its first message is answered."""
+    for _ in range(10):
+        if (printed := lab.run_cell(page, source).strip()) == expected:
+            break
+        page.wait_for_timeout(300)
+    return printed
+
+
+def test_flip_repaints_while_the_kernel_is_paused(explorer, jupyter_lab, artifacts):
+    """The page picks the flipped kernel's maps, sent with the others; the kernel grid shows the
+    kernel rotated 180°. The paused kernel gets the setting afterwards."""
+    import convhelpers as ch
+
+    page, feature_map = explorer
+    page.wait_for_function(f"() => ({lab.KERNEL_STATUS})() === 'idle'", timeout=30_000)
+    s = json.loads(lab.run_cell(page, EXPLORER_SETTINGS))
+    assert (s["padding"], s["stride"], s["flip"]) == (0, 1, False)
+    image, kernel = np.array(s["image"]), np.array(s["kernel"])
+    flipped = ch.conv2d(image, kernel, flip=True)
+    assert not np.allclose(flipped, feature_map)  # (notebook 04's kernel is no symmetric one)
+    root = page.locator(EXPLORER)
+    press_and_check(page, feature_map, "End")  # the whole map drawn: flip changes its colours
+    grids = (
+        "(root) => [...root.querySelectorAll('table.ch-table')].map((t) => t.caption.textContent)"
+    )
+    with lab.paused_kernels(jupyter_lab.pid) as pids:
+        assert len(pids) == 1, f"expected notebook 04's kernel alone, found {pids}"
+        press_and_check(page, flipped, "Space", artifacts, "flip-on", slider=FLIP)
+        assert root.locator(FLIP).is_checked() and "flipped kernel" in root.evaluate(grids)
+        cells = root.locator("table.ch-table >> nth=1").locator("td").all_text_contents()
+        assert [float(c) for c in cells] == kernel[::-1, ::-1].ravel().tolist()
+        root.locator(STEP).focus()
+        state = press_and_check(page, flipped, "Home")
+        key, presses = towards_a_strong_value(state, flipped)
+        for _ in range(presses):
+            state = press_and_check(page, flipped, key)
+        assert abs(state["value"]) > 1
+    # The kernel is back: Python reports the flip and the sum the page shows.
+    printed = ask_python(page, "print(explorer.flip, explorer.position)", f"True {state['step']}")
+    assert printed == f"True {state['step']}"
+    row, col, position, value = lab.run_cell(page, WHERE).split()
+    assert (int(row), int(col)) == (state["row"], state["col"])
+    assert float(value) == pytest.approx(state["value"], rel=1e-9, abs=1e-9)
+    press_and_check(page, feature_map, "Space", slider=FLIP)  # off again, as the notebook has it
+    assert ask_python(page, "print(explorer.flip)", "False") == "False"
