@@ -20,7 +20,8 @@ canvases differ is given too.
 Before measuring, each slider is pressed once with the kernel paused (SIGSTOP): a slider whose
 pictures then do not change within a second waits for Python; it is measured and listed, but not
 in the target. None should: the explorer's padding and stride, too, are browser-drawn (the page
-picks their map from the stride-1 maps sent once), so they count in the target.
+picks their map from the stride-1 maps sent once), so they count in the target. (Its flip
+checkbox is drawn the same way; checkboxes are not timed here.)
 
 Target: every browser-drawn slider's median <= 16 ms (one frame at 60 Hz).
 Last line: worst_median_ms=<f> floor_ms=<f> ratio=<f> (medians; ratio = worst / floor).
