@@ -415,3 +415,18 @@ def test_hovering_shows_a_value_and_a_click_moves_there(page, tmp_path):
     page.mouse.click(x, y)
     shown = read(page)
     assert (shown["row"], shown["col"], shown["value"]) == (9, 12, ke.reference_map[9, 12])
+
+
+def test_padding_and_stride_keep_the_widget_size(page, tmp_path):
+    """The pictures' boxes hold their largest size, so the page around never re-lays out."""
+    show(page, ch.KernelExplorer(), tmp_path)
+    size = "(root) => { const r = document.querySelector(root).getBoundingClientRect();"
+    size += " return [r.width, r.height]; }"
+    first = page.evaluate(size, ROOT)
+    seen = set()
+    for label, keys in [("padding", ["ArrowRight"] * 3), ("stride", ["ArrowRight"] * 2)]:
+        for key in keys:
+            page.locator(f"{ROOT} input[aria-label={label}]").press(key)
+            seen.add(tuple(page.evaluate(size, ROOT)))
+    assert seen == {tuple(first)}
+    assert "padded to (34, 34)" in read(page)["text"]  # the steps did happen

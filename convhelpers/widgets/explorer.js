@@ -183,7 +183,28 @@ function render({ model, el }) {
       return one;
     }));
     d = { f, H, W, kh, kw, pixels, kernels: [kernel, flipped], maps };
+    reserve();
     pick();
+  }
+
+  // The two pictures' boxes take the largest size the pictures reach over every padding and
+  // stride, so moving those never changes the widget's size: the page around it (JupyterLab's
+  // notebook) need not lay itself out again, and the step lands within one frame.
+  function reserve() {
+    let image = [0, 0], map = [0, 0];
+    const most = (a, b) => [Math.max(a[0], b[0]), Math.max(a[1], b[1])];
+    d.f.maps.forEach((shape, p) => {
+      if (!shape) return;
+      const Hp = d.H + 2 * p, Wp = d.W + 2 * p, scale = Math.max(1, Math.floor(KE_PX / Math.max(Hp, Wp)));
+      image = most(image, [Hp * scale, Wp * scale]);
+      for (const s of [1, 2, 3]) {
+        const [ho, wo] = keOutShape({ rows: shape[0], cols: shape[1] }, s);
+        map = most(map, [ho * scale * s, wo * scale * s]);
+      }
+    });
+    for (const [stack, [hi, wi]] of [[imageStack, image], [mapStack, map]]) {
+      Object.assign(stack.style, { minHeight: `${hi}px`, minWidth: `${wi}px` });
+    }
   }
 
   // The map for the flip, padding and stride set now: every s-th value of their stride-1 map
@@ -259,8 +280,9 @@ function render({ model, el }) {
     imageTitle.replaceChildren(h("b", {}, "image"),
       ` (${H}, ${W}): ${f.about}` + (p ? `, padded to (${Hp}, ${Wp})` : ""));
     mapTitle.replaceChildren(h("b", {}, "feature map"), ` (${ho}, ${wo})`);
-    imageLegend.set(vmin, vmax, keSwatch(KE_ORANGE, `the ${kh}×${kw} patch under the kernel`),
-      ...(p ? [keSwatch(KE_PURPLE, "edge of the image; outside: zero padding")] : []));
+    const edge = keSwatch(KE_PURPLE, "edge of the image; outside: zero padding");
+    edge.style.visibility = p ? "visible" : "hidden"; // kept, so the legend's height stays
+    imageLegend.set(vmin, vmax, keSwatch(KE_ORANGE, `the ${kh}×${kw} patch under the kernel`), edge);
     const gaps = d.learner && d.learner.some((v) => Number.isNaN(v));
     mapLegend.set(-d.m, d.m, keSwatch(KE_NOT_YET, "not computed yet"),
       ...(gaps ? [keSwatch(KE_NO_VALUE, "no value from your function")] : []));
