@@ -32,6 +32,26 @@ def _as_floats(answer, shape) -> np.ndarray | None:
     return arr if arr.shape == shape else None
 
 
+def _check_counts(fn, name: str, cases, build, hint_for) -> bool:
+    """Run a parameter-count exercise: fn(*args) for each args in cases must equal the size
+    of the weights and biases of the real layer build(*args); hint_for(answer, expected,
+    *args) explains a wrong count."""
+    for args in cases:
+        call = f"{name}({', '.join(map(str, args))})"
+        ok, answer, problem = call_learner(fn, *args)
+        if not ok:
+            return report(False, f"{call}: {problem}", "Start from `return 0` and build up.")
+        expected = sum(p.size for p in build(*args).params.values())
+        if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
+            return report(
+                False, f"{call} returned {answer!r:.60}, expected a whole number", "Return an int."
+            )
+        if answer != expected:
+            hint = hint_for(answer, expected, *args)
+            return report(False, f"{call} returned {answer}, expected {expected:,}", hint)
+    return report(True, f"{name}: correct for all {len(cases)} layers tried")
+
+
 def check_conv_params(fn) -> bool:
     """Exercise (05): fn(in_channels, out_channels, kernel_size) -> a conv layer's parameter count.
 
@@ -39,32 +59,23 @@ def check_conv_params(fn) -> bool:
     """
     from .models import Conv2D
 
-    for c_in, c_out, k in _CONV_LAYERS:
-        ok, answer, problem = call_learner(fn, c_in, c_out, k)
-        call = f"conv_params({c_in}, {c_out}, {k})"
-        if not ok:
-            return report(False, f"{call}: {problem}", "Start from `return 0` and build up.")
-        layer = Conv2D(c_in, c_out, k, rng=0)
-        expected = sum(p.size for p in layer.params.values())
-        if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
-            return report(
-                False, f"{call} returned {answer!r:.60}, expected a whole number", "Return an int."
+    def hint_for(answer, expected, c_in, c_out, k):
+        if answer == expected - c_out:
+            return "Almost: every kernel also has one bias."
+        if answer == c_out * k * k + c_out:
+            return (
+                "Each kernel looks at every input channel: in_channels × kernel_size × "
+                "kernel_size weights."
             )
-        if answer == expected:
-            continue
-        hint = (
+        return (
             "Each of the out_channels kernels has in_channels × kernel_size × kernel_size "
             "weights and one bias."
         )
-        if answer == expected - c_out:
-            hint = "Almost: every kernel also has one bias."
-        elif answer == c_out * k * k + c_out:
-            hint = (
-                "Each kernel looks at every input channel: in_channels × kernel_size × kernel_size "
-                "weights."
-            )
-        return report(False, f"{call} returned {answer}, expected {expected:,}", hint)
-    return report(True, f"conv_params: correct for all {len(_CONV_LAYERS)} layers tried")
+
+    def build(c_in, c_out, k):
+        return Conv2D(c_in, c_out, k, rng=0)
+
+    return _check_counts(fn, "conv_params", _CONV_LAYERS, build, hint_for)
 
 
 def check_relu_backward(fn) -> bool:
@@ -192,32 +203,23 @@ def check_locally_connected_params(fn) -> bool:
     """
     from .local import LocallyConnected2D
 
-    for h, w, c_in, c_out, k in _LC_LAYERS:
-        call = f"lc_params({h}, {w}, {c_in}, {c_out}, {k})"
-        ok, answer, problem = call_learner(fn, h, w, c_in, c_out, k)
-        if not ok:
-            return report(False, f"{call}: {problem}", "Start from `return 0` and build up.")
-        layer = LocallyConnected2D(c_in, c_out, k, (h, w), padding=k // 2, rng=0)
-        expected = sum(p.size for p in layer.params.values())
-        if isinstance(answer, bool) or not isinstance(answer, (int, float, np.number)):
-            return report(
-                False, f"{call} returned {answer!r:.60}, expected a whole number", "Return an int."
-            )
-        if answer == expected:
-            continue
+    def hint_for(answer, expected, h, w, c_in, c_out, k):
         positions, conv = h * w, c_out * (c_in * k * k + 1)
-        hint = (
-            "Each of the out_h × out_w positions has its own out_channels kernels, each with "
-            "in_channels × k × k weights and one bias."
-        )
         if answer == conv:
-            hint = (
+            return (
                 "That is a convolution's count, one set of kernels shared by all positions: "
                 "here every one of the out_h × out_w positions has its own."
             )
-        elif answer == expected - positions * c_out:
-            hint = "Almost: every kernel, at every position, also has one bias."
-        elif answer == positions * c_out * (k * k + 1):
-            hint = "Each kernel looks at every input channel: in_channels × k × k weights."
-        return report(False, f"{call} returned {answer}, expected {expected:,}", hint)
-    return report(True, f"lc_params: correct for all {len(_LC_LAYERS)} layers tried")
+        if answer == expected - positions * c_out:
+            return "Almost: every kernel, at every position, also has one bias."
+        if answer == positions * c_out * (k * k + 1):
+            return "Each kernel looks at every input channel: in_channels × k × k weights."
+        return (
+            "Each of the out_h × out_w positions has its own out_channels kernels, each with "
+            "in_channels × k × k weights and one bias."
+        )
+
+    def build(h, w, c_in, c_out, k):
+        return LocallyConnected2D(c_in, c_out, k, (h, w), padding=k // 2, rng=0)
+
+    return _check_counts(fn, "lc_params", _LC_LAYERS, build, hint_for)
